@@ -1,0 +1,45 @@
+# Quick start: `make demo` and `make test`. Both create .venv when it is missing and install everything.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.tfscout-installed
+DEMO_OUT ?= out/demo
+
+.PHONY: setup demo test test-fast lint bench accuracy samples clean
+
+setup: $(STAMP)
+	@bash tools/ensure-system-deps.sh
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[all,dev]'
+	@touch $(STAMP)
+
+demo: setup
+	@bash tools/demo.sh $(PY) $(DEMO_OUT)
+
+test: setup
+	$(PY) -m pytest -q -p no:cacheprovider tests
+
+test-fast: setup
+	$(PY) -m pytest -q -m "not slow" tests
+
+lint: setup
+	$(VENV)/bin/ruff check tfscout tests bench tools
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+accuracy: setup
+	$(PY) bench/accuracy.py
+
+bench: setup
+	$(PY) bench/run_all.py
+
+samples: setup
+	$(PY) -m tfscout.samples.build_samples
+
+clean:
+	rm -rf out .pytest_cache build *.egg-info

@@ -1,0 +1,1 @@
+"""One module per ``tfscout`` subcommand: ``add_parser(subparsers)`` and ``run(args) -> int``."""

@@ -1,0 +1,36 @@
+"""Arguments shared by several subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+
+def add_model_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("model", metavar="MODEL",
+                        help="a .pb/.pbtxt GraphDef, a .meta, a checkpoint prefix or directory, or a SavedModel")
+
+
+def add_interface_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--inputs", metavar="T,..",
+                        help="input tensors (name or name:port, optional [shape]); replaces the recommendation")
+    parser.add_argument("--outputs", metavar="T,..", help="output tensors (name or name:port)")
+    parser.add_argument("--opset", type=int, metavar="N", help="ONNX opset to target (default 15)")
+    parser.add_argument("--tag", metavar="TAGS", help="SavedModel tag set, comma-separated (default: serve)")
+    parser.add_argument("--signature", metavar="NAME", help="SavedModel signature to use")
+
+
+def add_output_format(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print JSON for scripts instead of text")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+
+
+def tags_of(args: argparse.Namespace) -> list[str] | None:
+    return [t for t in args.tag.split(",") if t] if getattr(args, "tag", None) else None
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, default=str)
+    sys.stdout.write("\n")

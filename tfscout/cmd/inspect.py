@@ -1,0 +1,37 @@
+"""``tfscout inspect MODEL``: name the inputs and outputs of a legacy TF1 model (no TensorFlow)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tfscout.cmd.common import (
+    add_interface_arguments,
+    add_model_argument,
+    add_output_format,
+    print_json,
+    tags_of,
+)
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("inspect", help="rank likely inputs and outputs, mode switches, ops, the tf2onnx command",
+                       description="Find what to feed and what to fetch, without TensorFlow.")
+    add_model_argument(p)
+    add_interface_arguments(p)
+    add_output_format(p)
+    p.add_argument("--all", action="store_true", help="list every candidate, not only the best ones")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from tfscout.inspector.api import inspect_model
+    from tfscout.inspector.render import report_json, report_text
+
+    report = inspect_model(args.model, inputs=args.inputs, outputs=args.outputs, opset=args.opset,
+                           tags=tags_of(args), signature=args.signature)
+    if args.json:
+        print_json(report_json(report))
+    else:
+        sys.stdout.write(report_text(report, full=args.all, color=sys.stdout.isatty()))
+    return 0

@@ -1,0 +1,198 @@
+"""Run work on the user's behalf in a child process, with a time limit and a way to cancel.
+
+TensorFlow, tf2onnx and onnxruntime can crash (segfault, abort) or hang on hostile or broken
+graphs. Whatever we run for the user runs here, so that the CLI and the TUI survive and say what
+happened in one line.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tfscout.errors import RunnerError, TfscoutError
+
+DEFAULT_TIMEOUT = 600.0
+_QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0", "PYTHONHASHSEED": "0",
+              "CUDA_VISIBLE_DEVICES": "-1", "PYTHONUNBUFFERED": "1"}
+
+
+@dataclass
+class CompletedRun:
+    """What a child process did: exit code, output, time and peak memory."""
+
+    argv: list[str]
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+    peak_rss_mb: float | None = None
+    timed_out: bool = False
+    cancelled: bool = False
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def crashed(self) -> bool:
+        return self.returncode < 0
+
+    def signal_name(self) -> str:
+        try:
+            return signal.Signals(-self.returncode).name
+        except ValueError:
+            return f"signal {-self.returncode}"
+
+
+def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    for key, value in _QUIET_ENV.items():
+        env.setdefault(key, value)
+    if extra:
+        env.update(extra)
+    return env
+
+
+def _peak_rss_mb(pid: int) -> float | None:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        return None
+    return None
+
+
+def run_command(argv: list[str], timeout: float = DEFAULT_TIMEOUT, env: dict[str, str] | None = None,
+                cancel: threading.Event | None = None, on_line: Callable[[str], None] | None = None,
+                cwd: str | None = None) -> CompletedRun:
+    """Run ``argv`` in its own process group; kill the whole group on timeout or cancel.
+
+    stdout and stderr are merged into ``lines`` (in order) and also kept apart.
+    """
+    start = time.monotonic()
+    proc = subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace",
+        env=child_env(env), start_new_session=True, cwd=cwd,
+    )
+    lines: list[str] = []
+    out_chunks: list[str] = []
+    err_chunks: list[str] = []
+    peak: list[float] = []
+    lock = threading.Lock()
+
+    def pump(stream: Any, sink: list[str]) -> None:
+        for line in stream:
+            with lock:
+                sink.append(line)
+                lines.append(line.rstrip("\n"))
+            if on_line is not None:
+                on_line(line.rstrip("\n"))
+
+    threads = [threading.Thread(target=pump, args=(proc.stdout, out_chunks), daemon=True),
+               threading.Thread(target=pump, args=(proc.stderr, err_chunks), daemon=True)]
+    for t in threads:
+        t.start()
+    timed_out = cancelled = False
+    while True:
+        try:
+            proc.wait(timeout=0.1)
+            break
+        except subprocess.TimeoutExpired:
+            rss = _peak_rss_mb(proc.pid)
+            if rss is not None:
+                peak.append(rss)
+            if time.monotonic() - start > timeout:
+                timed_out = True
+            elif cancel is not None and cancel.is_set():
+                cancelled = True
+            else:
+                continue
+            _kill_group(proc)
+            break
+    for t in threads:
+        t.join(timeout=5)
+    return CompletedRun(
+        argv=argv, returncode=proc.returncode if proc.returncode is not None else -9,
+        stdout="".join(out_chunks), stderr="".join(err_chunks), seconds=time.monotonic() - start,
+        peak_rss_mb=max(peak) if peak else None, timed_out=timed_out, cancelled=cancelled, lines=lines,
+    )
+
+
+def _kill_group(proc: subprocess.Popen[str]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        proc.kill()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+def run_function(target: str, kwargs: dict[str, Any], what: str, timeout: float = DEFAULT_TIMEOUT,
+                 cancel: threading.Event | None = None, on_line: Callable[[str], None] | None = None) -> Any:
+    """Call ``module:function(**kwargs)`` in a fresh Python process and return its result.
+
+    The result (or a TfscoutError raised by the function) travels back pickled through a
+    temporary file. A crash, a hang past ``timeout`` or a cancel raises RunnerError naming
+    ``what`` was being done.
+    """
+    with tempfile.TemporaryDirectory(prefix="tfscout-run-") as tmp:
+        request = Path(tmp) / "request.pkl"
+        response = Path(tmp) / "response.pkl"
+        request.write_bytes(pickle.dumps({"target": target, "kwargs": kwargs}))
+        argv = [sys.executable, "-m", "tfscout.converter.runner", str(request), str(response)]
+        run = run_command(argv, timeout=timeout, cancel=cancel, on_line=on_line)
+        if run.cancelled:
+            raise RunnerError(f"{what} was cancelled", "run it again when ready")
+        if run.timed_out:
+            raise RunnerError(f"{what} did not finish within {timeout:.0f} s and was stopped",
+                              "raise the limit with --timeout, or cut the graph smaller with --inputs/--outputs")
+        if run.crashed:
+            raise RunnerError(f"{what} crashed ({run.signal_name()}) in the child process",
+                              "the model or a library has a bug; try other --inputs/--outputs, or rerun with --debug")
+        if not response.exists():
+            tail = (run.stderr.strip().splitlines() or ["no output"])[-1][:300]
+            raise RunnerError(f"{what} failed in the child process (exit {run.returncode}: {tail})",
+                              "rerun with --debug to see the child's log")
+        status, payload = pickle.loads(response.read_bytes())
+        if status == "error":
+            raise payload
+        if status == "exception":
+            raise RunnerError(f"{what} failed: {payload}", "rerun with --debug to see the child's log")
+        return payload
+
+
+def _child_main(request: str, response: str) -> int:
+    """Entry point of the child process started by :func:`run_function`."""
+    import importlib
+    import traceback
+
+    job = pickle.loads(Path(request).read_bytes())
+    module_name, _, func_name = job["target"].partition(":")
+    try:
+        func = getattr(importlib.import_module(module_name), func_name)
+        result = ("ok", func(**job["kwargs"]))
+    except TfscoutError as exc:
+        result = ("error", exc)
+    except Exception as exc:  # noqa: BLE001 - reported to the parent as one line
+        traceback.print_exc()
+        result = ("exception", f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:500])
+    tmp = Path(response + ".tmp")
+    tmp.write_bytes(pickle.dumps(result))
+    tmp.replace(response)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_child_main(sys.argv[1], sys.argv[2]))

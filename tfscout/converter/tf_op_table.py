@@ -1,0 +1,61 @@
+"""Generate the table of TensorFlow op signatures that the inspector ships as package data.
+
+The inspector reads graphs without TensorFlow, so it needs to know, for every op type, how many
+outputs a node has, their dtypes (a fixed type or the attribute holding it) and whether the op is
+stateful. This module dumps that from the installed TensorFlow's op registry:
+
+    python -m tfscout.converter.tf_op_table [OUT.json]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+DEFAULT_OUT = Path(__file__).resolve().parent.parent / "inspector" / "data" / "tf_ops.json"
+
+
+def _arg_spec(arg: Any) -> list[Any]:
+    """[name, type spec, count attr]: the type spec is an int dtype enum or the name of an attribute."""
+    if arg.type_list_attr:
+        spec: Any = "list:" + arg.type_list_attr
+    elif arg.type_attr:
+        spec = "attr:" + arg.type_attr
+    else:
+        spec = int(arg.type)
+    return [arg.name, spec, arg.number_attr or ""]
+
+
+def generate_tf_op_table() -> dict[str, Any]:
+    """Read every registered op from TensorFlow's C API registry (imports TensorFlow)."""
+    import tensorflow as tf
+    from tensorflow.core.framework import op_def_pb2
+    from tensorflow.python.client import pywrap_tf_session as c_api
+
+    op_list = op_def_pb2.OpList()
+    op_list.ParseFromString(bytes(c_api.TF_GetBuffer(c_api.TF_GetAllOpList())))
+    ops: dict[str, Any] = {}
+    for op in sorted(op_list.op, key=lambda o: o.name):
+        entry: dict[str, Any] = {
+            "in": [_arg_spec(a) for a in op.input_arg],
+            "out": [_arg_spec(a) for a in op.output_arg],
+        }
+        if op.is_stateful:
+            entry["stateful"] = True
+        ops[op.name] = entry
+    return {"generated_by": f"tensorflow {tf.__version__}", "ops": ops}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    out = Path(args[0]) if args else DEFAULT_OUT
+    table = generate_tf_op_table()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(table, separators=(",", ":"), sort_keys=True) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,114 @@
+"""GraphAnalysis: one loaded model with the facts every ranking step shares, computed once."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from tfscout.inspector import optypes
+from tfscout.inspector.graph import Graph, TensorRef
+from tfscout.inspector.loaders import ModelSource
+from tfscout.inspector.optable import default_op_table
+from tfscout.inspector.roles import Roles, classify
+from tfscout.inspector.tensors import ShapeInference
+
+
+class GraphAnalysis:
+    """A model, its graph, and derived facts (roles, shapes, depths), each computed on first use."""
+
+    def __init__(self, source: ModelSource) -> None:
+        self.source = source
+        table = default_op_table()
+        if source.meta_graph is not None and source.meta_graph.meta_info_def.HasField("stripped_op_list"):
+            table = table.with_op_list(source.meta_graph.meta_info_def.stripped_op_list)
+        self.graph = Graph(source.graph_def, table)
+        self.shapes = ShapeInference(self.graph)
+
+    @cached_property
+    def placeholders(self) -> list[int]:
+        return [i for i, op in enumerate(self.graph.ops) if op in optypes.PLACEHOLDER_OPS]
+
+    @cached_property
+    def unknown_sources(self) -> list[int]:
+        """Nodes without inputs whose op TensorFlow does not register (custom kernels, private ops):
+        nothing can run them, so they must be fed."""
+        g = self.graph
+        return [i for i, op in enumerate(g.ops)
+                if not g.inputs[i] and g.op_table.get(op) is None and op not in optypes.PLACEHOLDER_OPS
+                and all(d not in ("resource", "variant") for d in g.output_dtypes(i))]
+
+    @cached_property
+    def feedable(self) -> list[int]:
+        """Placeholders and unknown sources: the nodes a caller could feed."""
+        return self.placeholders + self.unknown_sources
+
+    @cached_property
+    def roles(self) -> Roles:
+        return classify(self.graph, self.source.collections, self.placeholders)
+
+    @cached_property
+    def depth(self) -> list[int]:
+        return self.graph.longest_depth()
+
+    @cached_property
+    def in_loop(self) -> set[int]:
+        """Nodes inside TF1 while-loop frames: below an Enter, above the matching Exit."""
+        g = self.graph
+        seen: set[int] = set()
+        stack = [i for i, op in enumerate(g.ops) if op in ("Enter", "RefEnter")]
+        while stack:
+            i = stack.pop()
+            if i in seen:
+                continue
+            seen.add(i)
+            if g.ops[i] in ("Exit", "RefExit"):
+                continue
+            for dst, _s, _p in g.consumers[i]:
+                if dst not in seen:
+                    stack.append(dst)
+        return seen
+
+    @cached_property
+    def pipeline_seeds(self) -> list[int]:
+        """Nodes where data enters from outside the feed mechanism: queues, iterators, decoders."""
+        kinds = optypes.PIPELINE_OPS | optypes.QUEUE_OPS | optypes.DATASET_OPS | optypes.READER_OPS
+        return [i for i, op in enumerate(self.graph.ops) if op in kinds and i not in self.roles.machinery]
+
+    @cached_property
+    def data_sources(self) -> list[int]:
+        """Placeholders outside the machinery, plus pipeline seeds."""
+        roles = self.roles
+        found = [p for p in self.feedable if p not in roles.machinery]
+        return found + [i for i in self.pipeline_seeds if i not in found]
+
+    @cached_property
+    def value_reach(self) -> set[int]:
+        """Nodes whose values depend on a data source (not only through Shape/Size/Rank)."""
+        g = self.graph
+        seen: set[int] = set()
+        stack = list(self.data_sources)
+        while stack:
+            i = stack.pop()
+            if i in seen:
+                continue
+            seen.add(i)
+            if g.ops[i] in optypes.SHAPE_OPS:
+                continue
+            for dst, _s, _p in g.consumers[i]:
+                if dst not in seen:
+                    stack.append(dst)
+        return seen
+
+    @cached_property
+    def near_random(self) -> set[int]:
+        """Random ops and the nodes within three hops below them (where dropout masks are made)."""
+        g = self.graph
+        out: set[int] = set()
+        for i, op in enumerate(g.ops):
+            if op in optypes.RANDOM_OPS:
+                out.add(i)
+                out.update(n for n, _d in g.walk_forward(i, 3))
+        return out
+
+    def tensor(self, ref: TensorRef) -> tuple[str, str | None, list[int] | None]:
+        """(name, dtype, static shape) of a tensor."""
+        return self.graph.tensor_name(ref), self.graph.dtype(ref), self.shapes.shape(ref)

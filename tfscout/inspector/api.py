@@ -1,0 +1,77 @@
+"""The inspector's entry point: a path in, a Report out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tfscout.inspector.analysis import GraphAnalysis
+from tfscout.inspector.command import CommandSpec, tf2onnx_command
+from tfscout.inspector.graph import TensorRef
+from tfscout.inspector.loaders import load_model
+from tfscout.inspector.recommend import Interface, choose_interface, input_candidates, output_candidates
+from tfscout.inspector.report import Report, SignatureInfo
+from tfscout.inspector.safety import scan_unsafe
+
+DEFAULT_OPSET = 15
+
+
+def analyse_path(path: str | Path, tags: list[str] | None = None) -> GraphAnalysis:
+    """Load a model and wrap it for analysis (no ranking yet)."""
+    return GraphAnalysis(load_model(path, tags))
+
+
+def _training_notes(a: GraphAnalysis, iface: Interface) -> list[str]:
+    notes = []
+    roles = a.roles
+    if roles.backward:
+        notes.append(f"a training graph: {len(roles.backward)} gradient/optimizer nodes, not part of inference")
+    if roles.labels:
+        names = ", ".join(a.graph.names[p] + ":0" for p in sorted(roles.labels))
+        notes.append(f"training labels (not inputs): {names}")
+    for sw in iface.mode_switches.values():
+        notes.append(f"mode switch {sw.name} must be {sw.value!r} at inference")
+    return notes
+
+
+def report_for(a: GraphAnalysis, iface: Interface, opset: int | None = None,
+               output_path: str = "model.onnx") -> Report:
+    g = a.graph
+    src = a.source
+    chosen_opset = opset or DEFAULT_OPSET
+    inputs = input_candidates(a, iface)
+    outputs = output_candidates(a, iface)
+    by_name = {c.name: c for c in inputs}
+    cmd_inputs = [(g.tensor_name(r), by_name[g.tensor_name(r)].shape if g.tensor_name(r) in by_name else None)
+                  for r in iface.inputs]
+    for sw in iface.mode_switches.values():
+        cmd_inputs.append((sw.name, a.shapes.shape(g.resolve(sw.name) or TensorRef(0, 0))))
+    spec = CommandSpec(
+        inputs=cmd_inputs, outputs=[g.tensor_name(r) for r in iface.outputs], opset=chosen_opset,
+        signature=iface.signature.name if iface.signature and src.format == "saved_model" else None,
+        output_path=output_path,
+    )
+    report = Report(
+        path=src.path, format=src.format, nodes=len(g), inputs=inputs, outputs=outputs,
+        mode_switches=list(iface.mode_switches.values()),
+        unsafe_ops=scan_unsafe(g, iface.subgraph),
+        tf2onnx_command=tf2onnx_command(src, spec),
+        model_file=src.model_file, size_bytes=src.size_bytes, functions=src.function_count,
+        checkpoint_prefix=src.checkpoint_prefix, tags=src.tags, tag_sets=src.tag_sets,
+        signatures=[SignatureInfo(s.name, s.method, s.inputs, s.outputs, s.tags,
+                                  used=iface.signature is not None and s.name == iface.signature.name)
+                    for s in src.signatures],
+        training_graph=a.roles.is_training_graph, training_notes=_training_notes(a, iface),
+        op_counts=dict(sorted(g.op_counts().items(), key=lambda kv: (-kv[1], kv[0]))),
+        subgraph_nodes=len(iface.subgraph), names_given=iface.given_inputs or iface.given_outputs,
+        warnings=list(src.warnings) + g.warnings() + iface.notes,
+    )
+    report.opset.recommended = chosen_opset
+    return report
+
+
+def inspect_model(path: str | Path, inputs: str | list[str] | None = None, outputs: str | list[str] | None = None,
+                  opset: int | None = None, tags: list[str] | None = None, signature: str | None = None) -> Report:
+    """Load ``path`` (any TF1 format), rank its interface and return the Report."""
+    a = analyse_path(path, tags)
+    iface = choose_interface(a, inputs, outputs, signature)
+    return report_for(a, iface, opset)

@@ -1,0 +1,459 @@
+"""Load any TF1 model format into a :class:`ModelSource`, without TensorFlow.
+
+Formats: a GraphDef (binary or text), a MetaGraphDef (``.meta``, alone or beside its checkpoint),
+a checkpoint directory or prefix, and a TF1 SavedModel directory (every tag set and signature).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from google.protobuf import message as pb_message
+from google.protobuf import text_format
+
+from tfscout.errors import ModelLoadError
+from tfscout.inspector import sniff
+from tfscout.inspector.protos import (
+    GraphDef,
+    MetaGraphDef,
+    WireError,
+    WireReader,
+    wire_messages,
+    wire_strings,
+)
+
+FORMATS = ("graphdef", "graphdef_text", "metagraph", "saved_model", "checkpoint")
+_STEP_RE = re.compile(r"-(\d+)$")
+_SNIFF_HEAD = 4096
+
+
+@dataclass
+class Signature:
+    """A SignatureDef (or a session-bundle signature): named input and output tensors."""
+
+    name: str
+    method: str
+    inputs: dict[str, str]
+    outputs: dict[str, str]
+    tags: list[str] = field(default_factory=list)
+
+    @property
+    def is_predict(self) -> bool:
+        return self.method.endswith("/predict") or self.method == "predict"
+
+
+@dataclass
+class ModelSource:
+    """What was read from disk: the graph and everything around it that helps name its interface."""
+
+    path: str
+    model_file: str
+    format: str
+    graph_def: GraphDef
+    size_bytes: int
+    meta_graph: MetaGraphDef | None = None
+    checkpoint_prefix: str | None = None
+    saved_model_dir: str | None = None
+    tags: list[str] = field(default_factory=list)
+    tag_sets: list[list[str]] = field(default_factory=list)
+    signatures: list[Signature] = field(default_factory=list)
+    collections: dict[str, list[str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def function_count(self) -> int:
+        return len(self.graph_def.library.function)
+
+
+def _fail(path: Path | str, message: str, fix: str) -> ModelLoadError:
+    return ModelLoadError(message, fix, path=str(path))
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except PermissionError:
+        raise _fail(path, "permission denied", "check the file's permissions") from None
+    except IsADirectoryError:
+        raise _fail(path, "is a directory", "pass the directory itself or a file inside it") from None
+    except OSError as exc:
+        raise _fail(path, f"cannot read the file ({exc.strerror})", "check the path") from None
+
+
+def _parse_binary(message: pb_message.Message, data: bytes, path: Path, what: str) -> None:
+    try:
+        message.ParseFromString(data)
+    except (pb_message.DecodeError, RuntimeError, ValueError) as exc:
+        raise _fail(path, f"truncated or corrupt {what} ({type(exc).__name__}: {exc})",
+                    "the file is damaged or incomplete; copy or export it again") from None
+
+
+def _parse_text(message: pb_message.Message, data: bytes, path: Path, what: str) -> None:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _fail(path, f"text-format {what} is not valid UTF-8 at byte {exc.start}",
+                    "re-export it, or pass the binary .pb") from None
+    try:
+        text_format.Parse(text, message, allow_unknown_extension=True, allow_field_number=True)
+    except text_format.ParseError as exc:
+        line = getattr(exc, "GetLine", lambda: None)()
+        col = getattr(exc, "GetColumn", lambda: None)()
+        detail = str(exc)
+        if line is not None:
+            detail = re.sub(r"^\d+:\d+ : ", "", detail)
+            where = f"line {line}, column {col}"
+        else:
+            where = "somewhere in the file"
+        raise _fail(path, f"text-format {what} syntax error at {where}: {detail}",
+                    "fix the file at that line, or pass the binary .pb") from None
+
+
+def _sniff_file(path: Path, data: bytes) -> str:
+    try:
+        return sniff.sniff_bytes(data[:_SNIFF_HEAD], data)
+    except sniff.NotAModel as exc:
+        raise _fail(path, exc.what, exc.fix) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Signatures and collections
+
+
+def _signatures_from_meta(meta: MetaGraphDef, tags: list[str]) -> list[Signature]:
+    sigs = []
+    for name, sig in sorted(meta.signature_def.items()):
+        sigs.append(Signature(
+            name=name,
+            method=sig.method_name,
+            inputs={k: v.name for k, v in sorted(sig.inputs.items())},
+            outputs={k: v.name for k, v in sorted(sig.outputs.items())},
+            tags=list(tags),
+        ))
+    return sigs
+
+
+def _tensor_binding(data: memoryview) -> str:
+    names = wire_strings(data, 1)
+    return names[0] if names else ""
+
+
+def _session_bundle_signature(name: str, data: memoryview) -> Signature | None:
+    """tensorflow.serving.Signature: regression (1), classification (2) or generic (3)."""
+    for f in WireReader(data).fields():
+        if f.wire_type != 2:
+            continue
+        body: memoryview = f.value  # type: ignore[assignment]
+        if f.number == 1:
+            return Signature(name, "regress", {"input": _first_binding(body, 1)},
+                             {"output": _first_binding(body, 2)})
+        if f.number == 2:
+            outs = {k: _first_binding(body, n) for k, n in (("classes", 2), ("scores", 3))}
+            return Signature(name, "classify", {"input": _first_binding(body, 1)},
+                             {k: v for k, v in outs.items() if v})
+        if f.number == 3:
+            bindings = {}
+            for entry in wire_messages(body, 1):
+                key = wire_strings(entry, 1)
+                value = wire_messages(entry, 2)
+                if key and value:
+                    bindings[key[0]] = _tensor_binding(value[0])
+            return Signature(name, "generic", bindings, {})
+    return None
+
+
+def _first_binding(body: memoryview, number: int) -> str:
+    found = wire_messages(body, number)
+    return _tensor_binding(found[0]) if found else ""
+
+
+def _session_bundle_signatures(meta: MetaGraphDef) -> list[Signature]:
+    """Legacy TF Serving session bundles keep ``tensorflow.serving.Signatures`` in a collection.
+
+    As TF Serving's bundle shim does, the generic signatures named ``inputs`` and ``outputs``
+    together make the predict signature.
+    """
+    coll = meta.collection_def.get("serving_signatures")
+    if coll is None:
+        return []
+    sigs: list[Signature] = []
+    for any_msg in coll.any_list.value:
+        if not any_msg.type_url.endswith("tensorflow.serving.Signatures"):
+            continue
+        try:
+            fields = list(WireReader(any_msg.value).fields())
+            named: dict[str, Signature] = {}
+            for f in fields:
+                if f.number == 1 and f.wire_type == 2:
+                    sig = _session_bundle_signature("default", f.value)  # type: ignore[arg-type]
+                    if sig:
+                        sigs.append(sig)
+                elif f.number == 2 and f.wire_type == 2:
+                    key = wire_strings(f.value, 1)  # type: ignore[arg-type]
+                    body = wire_messages(f.value, 2)  # type: ignore[arg-type]
+                    if key and body:
+                        sig = _session_bundle_signature(key[0], body[0])
+                        if sig:
+                            named[key[0]] = sig
+        except WireError:
+            continue
+        if "inputs" in named and "outputs" in named:
+            sigs.append(Signature("predict", "predict", named.pop("inputs").inputs,
+                                  named.pop("outputs").inputs))
+        sigs.extend(named.values())
+    return sigs
+
+
+def _collections(meta: MetaGraphDef) -> dict[str, list[str]]:
+    out = {}
+    for key, coll in meta.collection_def.items():
+        if coll.HasField("node_list") and coll.node_list.value:
+            out[key] = list(coll.node_list.value)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Checkpoints
+
+
+def checkpoint_data_exists(prefix: str) -> bool:
+    """V2 (``PREFIX.index``) or V1 (``PREFIX`` or ``PREFIX-?????-of-?????``) checkpoint files."""
+    p = Path(prefix)
+    if Path(prefix + ".index").is_file() or p.is_file():
+        return True
+    return p.parent.is_dir() and any(p.parent.glob(p.name + "-?????-of-?????"))
+
+
+def _latest_from_checkpoint_file(directory: Path) -> str | None:
+    """The prefix named by a ``checkpoint`` state file (text proto), made relative to ``directory``."""
+    state = directory / "checkpoint"
+    if not state.is_file():
+        return None
+    text = state.read_text(errors="replace")
+    match = re.search(r'^\s*model_checkpoint_path\s*:\s*"((?:[^"\\]|\\.)*)"', text, re.MULTILINE)
+    if not match:
+        return None
+    named = match.group(1).encode().decode("unicode_escape")
+    candidate = Path(named)
+    if not candidate.is_absolute():
+        candidate = directory / candidate
+    if not Path(str(candidate) + ".meta").is_file():
+        # Checkpoints copied between machines keep absolute paths of the old one.
+        candidate = directory / Path(named).name
+    return str(candidate)
+
+
+def _step(path: Path) -> int:
+    match = _STEP_RE.search(path.name[: -len(".meta")])
+    return int(match.group(1)) if match else -1
+
+
+def _checkpoint_prefix_in(directory: Path) -> tuple[str | None, list[str]]:
+    warnings: list[str] = []
+    prefix = _latest_from_checkpoint_file(directory)
+    if prefix and Path(prefix + ".meta").is_file():
+        return prefix, warnings
+    metas = sorted(directory.glob("*.meta"), key=lambda p: (_step(p), p.name))
+    if not metas:
+        return None, warnings
+    if len(metas) > 1:
+        warnings.append(f"{len(metas)} .meta files in the directory; using the latest, {metas[-1].name}")
+    return str(metas[-1])[: -len(".meta")], warnings
+
+
+# ---------------------------------------------------------------------------------------------
+# Public entry points
+
+
+def graph_def_from_bytes(data: bytes, path: Path, kind: str) -> GraphDef:
+    graph = GraphDef()
+    if kind == sniff.GRAPHDEF_TEXT:
+        _parse_text(graph, data, path, "GraphDef")
+    else:
+        _parse_binary(graph, data, path, "GraphDef")
+    return graph
+
+
+def _meta_from_bytes(data: bytes, path: Path, kind: str) -> MetaGraphDef:
+    meta = MetaGraphDef()
+    if kind == sniff.METAGRAPH_TEXT:
+        _parse_text(meta, data, path, "MetaGraphDef")
+    else:
+        _parse_binary(meta, data, path, "MetaGraphDef")
+    return meta
+
+
+def _saved_model_metas(data: bytes, path: Path, kind: str) -> list[MetaGraphDef]:
+    """A SavedModel is ``saved_model_schema_version`` (1) plus repeated MetaGraphDef (2)."""
+    if kind == sniff.SAVED_MODEL_TEXT:
+        metas = []
+        text = data.decode("utf-8", "replace")
+        wrapper = _text_saved_model_wrapper()
+        try:
+            text_format.Parse(text, wrapper, allow_unknown_extension=True)
+        except text_format.ParseError as exc:
+            raise _fail(path, f"text-format SavedModel syntax error: {exc}", "fix the file or pass the binary") from None
+        metas.extend(wrapper.meta_graphs)  # type: ignore[attr-defined]
+        return metas
+    metas = []
+    try:
+        for f in WireReader(data).fields():
+            if f.number == 2 and f.wire_type == 2:
+                meta = MetaGraphDef()
+                _parse_binary(meta, bytes(f.value), path, "SavedModel meta graph")  # type: ignore[arg-type]
+                metas.append(meta)
+    except WireError as exc:
+        raise _fail(path, f"truncated or corrupt SavedModel ({exc})", "export the SavedModel again") from None
+    return metas
+
+
+def _text_saved_model_wrapper() -> pb_message.Message:
+    """A message class equivalent to tensorflow.SavedModel, built at run time for text parsing."""
+    from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+
+    pool = descriptor_pool.Default()
+    try:
+        desc = pool.FindMessageTypeByName("tfscout.SavedModel")
+    except KeyError:
+        fdp = descriptor_pb2.FileDescriptorProto(
+            name="tfscout_saved_model.proto", package="tfscout",
+            dependency=[MetaGraphDef.DESCRIPTOR.file.name], syntax="proto3")
+        msg = fdp.message_type.add(name="SavedModel")
+        msg.field.add(name="saved_model_schema_version", number=1, type=3, label=1)
+        msg.field.add(name="meta_graphs", number=2, type=11, label=3, type_name=".tensorflow.MetaGraphDef")
+        pool.Add(fdp)
+        desc = pool.FindMessageTypeByName("tfscout.SavedModel")
+    return message_factory.GetMessageClass(desc)()
+
+
+def _choose_meta(metas: list[MetaGraphDef], tags: list[str] | None, path: Path) -> MetaGraphDef:
+    tag_sets = [list(m.meta_info_def.tags) for m in metas]
+    if tags:
+        for meta, ts in zip(metas, tag_sets, strict=False):
+            if set(ts) == set(tags):
+                return meta
+        available = "; ".join(",".join(ts) or "(none)" for ts in tag_sets)
+        raise _fail(path, f"no meta graph with tags {','.join(tags)}", f"available tag sets: {available}")
+    for meta, ts in zip(metas, tag_sets, strict=False):
+        if "serve" in ts:
+            return meta
+    return metas[0]
+
+
+def load_saved_model(directory: Path, tags: list[str] | None, given: str) -> ModelSource:
+    model_file = directory / "saved_model.pb"
+    if not model_file.is_file():
+        model_file = directory / "saved_model.pbtxt"
+    data = _read(model_file)
+    return _saved_model_source(model_file, data, _sniff_file(model_file, data), tags, given)
+
+
+def _saved_model_source(model_file: Path, data: bytes, kind: str, tags: list[str] | None, given: str) -> ModelSource:
+    """A SavedModel proto (or a file named like one holding a meta graph or a bare GraphDef)."""
+    if kind in (sniff.METAGRAPH, sniff.METAGRAPH_TEXT):
+        metas = [_meta_from_bytes(data, model_file, kind)]
+    elif kind in (sniff.SAVED_MODEL, sniff.SAVED_MODEL_TEXT):
+        metas = _saved_model_metas(data, model_file, kind)
+    else:
+        return _graphdef_source(given, model_file, data, kind,
+                                [f"{model_file.name} holds a bare GraphDef, not a SavedModel; read it as a GraphDef"])
+    if not metas:
+        raise _fail(model_file, "the SavedModel has no meta graphs", "export the SavedModel again")
+    meta = _choose_meta(metas, tags, model_file)
+    chosen = list(meta.meta_info_def.tags)
+    directory = model_file.parent
+    source = ModelSource(
+        path=given, model_file=str(model_file), format="saved_model", graph_def=meta.graph_def,
+        size_bytes=len(data), meta_graph=meta, saved_model_dir=str(directory), tags=chosen,
+        tag_sets=[list(m.meta_info_def.tags) for m in metas],
+        signatures=_signatures_from_meta(meta, chosen) + _session_bundle_signatures(meta),
+        collections=_collections(meta),
+    )
+    if not model_file.name.startswith("saved_model."):
+        source.warnings.append(f"a SavedModel file named {model_file.name}; variables are looked for beside it")
+    if not checkpoint_data_exists(str(directory / "variables" / "variables")) and _has_variables(meta.graph_def):
+        source.warnings.append("the SavedModel has no variables/ data: inspect works, freeze and convert do not")
+    if meta.HasField("object_graph_def") and not meta.graph_def.node:
+        source.warnings.append("a TF2 SavedModel: its graph lives in functions; tfscout reads TF1 graphs")
+    return source
+
+
+def _has_variables(graph: GraphDef) -> bool:
+    return any(n.op in ("VariableV2", "Variable", "VarHandleOp") for n in graph.node)
+
+
+def load_metagraph(meta_file: Path, data: bytes, kind: str, given: str, prefix: str | None = None) -> ModelSource:
+    meta = _meta_from_bytes(data, meta_file, kind)
+    if prefix is None and meta_file.name.endswith(".meta"):
+        prefix = str(meta_file)[: -len(".meta")]
+    has_data = prefix is not None and checkpoint_data_exists(prefix)
+    source = ModelSource(
+        path=given, model_file=str(meta_file), format="checkpoint" if has_data else "metagraph",
+        graph_def=meta.graph_def, size_bytes=len(data), meta_graph=meta,
+        checkpoint_prefix=prefix if has_data else None, tags=list(meta.meta_info_def.tags),
+        signatures=_signatures_from_meta(meta, list(meta.meta_info_def.tags)) + _session_bundle_signatures(meta),
+        collections=_collections(meta),
+    )
+    if not has_data and _has_variables(meta.graph_def):
+        source.warnings.append(
+            "no checkpoint data beside this .meta: inspect works, freeze and convert need the "
+            ".index/.data files (or pass the checkpoint prefix)")
+    return source
+
+
+def _graphdef_source(given: str, path: Path, data: bytes, kind: str, warnings: list[str] | None = None) -> ModelSource:
+    graph = graph_def_from_bytes(data, path, kind)
+    return ModelSource(path=given, model_file=str(path), format=kind, graph_def=graph,
+                       size_bytes=len(data), warnings=list(warnings or []))
+
+
+def _load_directory(directory: Path, tags: list[str] | None, given: str) -> ModelSource:
+    if (directory / "saved_model.pb").is_file() or (directory / "saved_model.pbtxt").is_file():
+        return load_saved_model(directory, tags, given)
+    prefix, warnings = _checkpoint_prefix_in(directory)
+    if prefix is not None:
+        meta_file = Path(prefix + ".meta")
+        data = _read(meta_file)
+        source = load_metagraph(meta_file, data, _sniff_file(meta_file, data), given, prefix)
+        source.warnings[:0] = warnings
+        return source
+    graphs = sorted(p for p in directory.iterdir() if p.is_file() and p.suffix in (".pb", ".pbtxt", ".graphdef"))
+    if len(graphs) == 1:
+        return load_model(graphs[0], tags, given)
+    if graphs:
+        names = ", ".join(p.name for p in graphs[:5])
+        raise _fail(directory, f"the directory holds several graphs ({names})", "pass one of them")
+    if Path(str(directory / "variables") + "/variables.index").is_file():
+        raise _fail(directory, "a SavedModel directory without saved_model.pb", "copy saved_model.pb back into it")
+    raise _fail(directory, "no model in this directory (no saved_model.pb, checkpoint, *.meta or *.pb)",
+                "pass the model file, a checkpoint directory or a SavedModel directory")
+
+
+def load_model(path: str | Path, tags: list[str] | None = None, given: str | None = None) -> ModelSource:
+    """Read any supported TF1 model from ``path`` (a file, a directory or a checkpoint prefix)."""
+    p = Path(path)
+    given = given if given is not None else str(path)
+    if p.is_dir():
+        return _load_directory(p, tags, given)
+    if not p.exists():
+        if Path(str(p) + ".meta").is_file():  # a checkpoint prefix such as model.ckpt-42000
+            meta_file = Path(str(p) + ".meta")
+            data = _read(meta_file)
+            return load_metagraph(meta_file, data, _sniff_file(meta_file, data), given, str(p))
+        if p.suffix in (".index",) or re.search(r"\.data-\d+-of-\d+$", p.name):
+            raise _fail(p, "no such file", "pass the checkpoint prefix or its .meta file")
+        raise _fail(p, "no such file or directory", "check the path")
+    if p.suffix == ".index" or re.search(r"\.data-\d+-of-\d+$", p.name):
+        prefix = str(p)[: -len(".index")] if p.suffix == ".index" else re.sub(r"\.data-\d+-of-\d+$", "", str(p))
+        if Path(prefix + ".meta").is_file():
+            return load_model(prefix, tags, given)
+        raise _fail(p, "checkpoint data holds weights only, no graph", "pass the .meta file written beside it")
+    data = _read(p)
+    kind = _sniff_file(p, data)
+    if kind in (sniff.GRAPHDEF, sniff.GRAPHDEF_TEXT):
+        return _graphdef_source(given, p, data, kind)
+    if kind in (sniff.METAGRAPH, sniff.METAGRAPH_TEXT):
+        return load_metagraph(p, data, kind, given)
+    return _saved_model_source(p, data, kind, tags, given)

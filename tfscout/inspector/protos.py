@@ -1,0 +1,140 @@
+"""TensorFlow protos without TensorFlow, and a small reader for the protobuf wire format.
+
+The message classes come from ``tensorboard.compat.proto``, which is wire-compatible with
+TensorFlow's own. Messages tensorboard does not ship (SavedModel, the session-bundle
+``Signatures``) are read field by field with :class:`WireReader`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from tensorboard.compat.proto import (  # noqa: F401  (re-exported)
+    attr_value_pb2,
+    graph_pb2,
+    meta_graph_pb2,
+    node_def_pb2,
+    saver_pb2,
+    tensor_pb2,
+    tensor_shape_pb2,
+    types_pb2,
+    variable_pb2,
+)
+
+GraphDef = graph_pb2.GraphDef
+MetaGraphDef = meta_graph_pb2.MetaGraphDef
+NodeDef = node_def_pb2.NodeDef
+
+# DataType enum value -> numpy-style name ("float32"); reference types (DT_FLOAT_REF = 101) map too.
+_DTYPE_NAMES = {
+    "DT_FLOAT": "float32", "DT_DOUBLE": "float64", "DT_INT32": "int32", "DT_UINT8": "uint8",
+    "DT_INT16": "int16", "DT_INT8": "int8", "DT_STRING": "string", "DT_COMPLEX64": "complex64",
+    "DT_INT64": "int64", "DT_BOOL": "bool", "DT_QINT8": "qint8", "DT_QUINT8": "quint8",
+    "DT_QINT32": "qint32", "DT_BFLOAT16": "bfloat16", "DT_QINT16": "qint16", "DT_QUINT16": "quint16",
+    "DT_UINT16": "uint16", "DT_COMPLEX128": "complex128", "DT_HALF": "float16",
+    "DT_RESOURCE": "resource", "DT_VARIANT": "variant", "DT_UINT32": "uint32", "DT_UINT64": "uint64",
+}
+DTYPE_NAMES: dict[int, str] = {}
+for _value in types_pb2.DataType.DESCRIPTOR.values:
+    _name = _DTYPE_NAMES.get(_value.name)
+    if _name is not None:
+        DTYPE_NAMES[_value.number] = _name
+        DTYPE_NAMES[_value.number + 100] = _name  # the *_REF variants
+del _value, _name
+
+DT_FLOAT, DT_DOUBLE, DT_INT32, DT_STRING, DT_INT64, DT_BOOL, DT_HALF = 1, 2, 3, 7, 9, 10, 19
+FLOAT_DTYPES = frozenset({"float32", "float64", "float16", "bfloat16"})
+
+
+def dtype_name(enum_value: int) -> str | None:
+    """numpy-style name of a DataType enum value, None for DT_INVALID or unknown values."""
+    return DTYPE_NAMES.get(enum_value)
+
+
+def shape_dims(shape: tensor_shape_pb2.TensorShapeProto) -> list[int] | None:
+    """A TensorShapeProto as a list with -1 for unknown dimensions; None for an unknown rank."""
+    if shape.unknown_rank:
+        return None
+    return [d.size if d.size >= 0 else -1 for d in shape.dim]
+
+
+# ---------------------------------------------------------------------------------------------
+# Wire format
+
+
+class WireError(ValueError):
+    """The bytes are not a well-formed protobuf message."""
+
+
+@dataclass(frozen=True)
+class WireField:
+    number: int
+    wire_type: int
+    value: int | bytes | memoryview  # varint/fixed as int, length-delimited as a view
+
+
+class WireReader:
+    """Walk the top-level fields of a protobuf message without a schema (no copies of payloads)."""
+
+    def __init__(self, data: bytes | memoryview) -> None:
+        self.data = memoryview(data)
+
+    def _varint(self, pos: int) -> tuple[int, int]:
+        data = self.data
+        result = 0
+        shift = 0
+        while True:
+            if pos >= len(data):
+                raise WireError("truncated varint")
+            byte = data[pos]
+            pos += 1
+            result |= (byte & 0x7F) << shift
+            if not byte & 0x80:
+                return result, pos
+            shift += 7
+            if shift > 63:
+                raise WireError("varint too long")
+
+    def fields(self) -> Iterator[WireField]:
+        pos = 0
+        end = len(self.data)
+        while pos < end:
+            tag, pos = self._varint(pos)
+            number, wire_type = tag >> 3, tag & 7
+            if number == 0:
+                raise WireError("field number 0")
+            if wire_type == 0:
+                value, pos = self._varint(pos)
+                yield WireField(number, 0, value)
+            elif wire_type == 1:
+                if pos + 8 > end:
+                    raise WireError("truncated fixed64")
+                yield WireField(number, 1, int.from_bytes(self.data[pos:pos + 8], "little"))
+                pos += 8
+            elif wire_type == 2:
+                length, pos = self._varint(pos)
+                if pos + length > end:
+                    raise WireError("truncated length-delimited field")
+                yield WireField(number, 2, self.data[pos:pos + length])
+                pos += length
+            elif wire_type == 5:
+                if pos + 4 > end:
+                    raise WireError("truncated fixed32")
+                yield WireField(number, 5, int.from_bytes(self.data[pos:pos + 4], "little"))
+                pos += 4
+            else:
+                raise WireError(f"wire type {wire_type} is not used by TensorFlow protos")
+
+
+def wire_strings(data: bytes | memoryview, number: int) -> list[str]:
+    """Every length-delimited field ``number`` of a message, decoded as UTF-8."""
+    return [
+        bytes(f.value).decode("utf-8", "replace")  # type: ignore[arg-type]
+        for f in WireReader(data).fields()
+        if f.number == number and f.wire_type == 2
+    ]
+
+
+def wire_messages(data: bytes | memoryview, number: int) -> list[memoryview]:
+    return [f.value for f in WireReader(data).fields() if f.number == number and f.wire_type == 2]  # type: ignore[misc]

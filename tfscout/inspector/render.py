@@ -1,0 +1,141 @@
+"""Renderers of a Report: readable text for people, the JSON contract for scripts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tfscout.inspector.report import Report, TensorCandidate
+
+_TOP = 5
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    """The DESIGN.md contract, plus extra keys; key order puts the contract first."""
+    data = report.to_dict()
+    head = {k: data.pop(k) for k in ("format", "nodes", "inputs", "outputs", "mode_switches", "unsupported",
+                                      "unsafe_ops", "opset", "tf2onnx_command")}
+    return {"path": data.pop("path"), **head, **data}
+
+
+def _shape(shape: list[int] | None) -> str:
+    if shape is None:
+        return "?"
+    return "[" + ",".join("?" if d < 0 else str(d) for d in shape) + "]"
+
+
+def _size(n: int) -> str:
+    value = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{n} B"
+
+
+class _Style:
+    def __init__(self, color: bool) -> None:
+        self.color = color
+
+    def _wrap(self, code: str, text: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.color else text
+
+    def bold(self, text: str) -> str:
+        return self._wrap("1", text)
+
+    def green(self, text: str) -> str:
+        return self._wrap("32", text)
+
+    def yellow(self, text: str) -> str:
+        return self._wrap("33", text)
+
+    def red(self, text: str) -> str:
+        return self._wrap("31", text)
+
+    def dim(self, text: str) -> str:
+        return self._wrap("2", text)
+
+
+def _candidate_lines(items: list[TensorCandidate], style: _Style, full: bool) -> list[str]:
+    shown = items if full else [c for c in items if c.recommended] + [c for c in items if not c.recommended][:_TOP]
+    if not shown:
+        return ["  (none found)"]
+    width = min(48, max(len(c.name) for c in shown))
+    lines = []
+    for c in shown:
+        mark = style.green("*") if c.recommended else " "
+        name = c.name.ljust(width)
+        meta = f"{c.dtype or '?':8} {_shape(c.shape):16} {c.score:4.2f}"
+        lines.append(f"  {mark} {style.bold(name) if c.recommended else name}  {meta}  {c.op}")
+        for reason in c.reasons:
+            lines.append(style.dim(f"      - {reason}"))
+    hidden = len(items) - len(shown)
+    if hidden > 0:
+        lines.append(style.dim(f"    ... {hidden} more (use --all)"))
+    return lines
+
+
+def report_text(report: Report, full: bool = False, color: bool = False) -> str:
+    s = _Style(color)
+    out: list[str] = []
+    where = report.checkpoint_prefix or report.model_file
+    out.append(s.bold(f"{report.path}") + f"  {report.format}, {report.nodes:,} nodes, {_size(report.size_bytes)}")
+    if where and where != report.path:
+        out.append(s.dim(f"  read from {where}"))
+    if report.tag_sets:
+        sets = "; ".join(",".join(t) or "(no tags)" for t in report.tag_sets)
+        out.append(s.dim(f"  tag sets: {sets}  (using {','.join(report.tags) or 'none'})"))
+    for sig in report.signatures:
+        used = s.green(" (used)") if sig.used else ""
+        ins = ", ".join(sig.inputs.values())
+        outs = ", ".join(sig.outputs.values())
+        out.append(s.dim(f"  signature {sig.name} [{sig.method}]: {ins} -> {outs}") + used)
+    if report.functions:
+        out.append(s.dim(f"  function library: {report.functions} functions"))
+    out.append("")
+    out.append(s.bold("Inputs") + s.dim("  (* = recommended; dtype, shape, score, op)"))
+    out.extend(_candidate_lines(report.inputs, s, full))
+    if report.mode_switches:
+        out.append("")
+        out.append(s.bold("Mode switches") + s.dim("  (fixed to their inference value, not inputs)"))
+        for m in report.mode_switches:
+            out.append(f"  {m.name} = {m.value!r}")
+            out.extend(s.dim(f"      - {r}") for r in m.reasons)
+    out.append("")
+    out.append(s.bold("Outputs") + s.dim("  (* = recommended)"))
+    out.extend(_candidate_lines(report.outputs, s, full))
+    if report.training_notes:
+        out.append("")
+        out.append(s.bold("Training graph"))
+        out.extend(f"  - {n}" for n in report.training_notes)
+    out.append("")
+    blocking = report.blocking
+    conditional = [u for u in report.unsupported if u.status == "conditional"]
+    required = report.opset.required
+    head = f"Pre-check at opset {report.opset.recommended}"
+    if required:
+        head += f" (lowest that works: {required})"
+    out.append(s.bold(head) + s.dim(f"  ({report.subgraph_nodes:,} nodes between the inputs and outputs)"))
+    if not report.precheck:
+        out.append(s.dim("  not run"))
+    elif not blocking and not conditional:
+        out.append("  " + s.green("tf2onnx should convert every op on the path"))
+    for issue in blocking + conditional:
+        colour = s.red if issue.status == "unsupported" else s.yellow
+        nodes = ", ".join(issue.nodes[:3]) + (f" (+{len(issue.nodes) - 3})" if len(issue.nodes) > 3 else "")
+        out.append(f"  {colour(issue.status):22} {issue.op}: {nodes}")
+        if issue.hint:
+            out.append(s.dim(f"      - {issue.hint}"))
+    if report.unsafe_ops:
+        out.append("")
+        out.append(s.bold("Ops that touch the host"))
+        for u in report.unsafe_ops:
+            where_ = s.red("on the path") if u.in_subgraph else s.dim("off the path")
+            out.append(f"  {u.op} x{len(u.nodes)} ({where_}): {'; '.join(u.reasons)}")
+    if report.warnings:
+        out.append("")
+        out.append(s.bold("Warnings"))
+        out.extend(s.yellow(f"  ! {w}") for w in report.warnings)
+    out.append("")
+    out.append(s.bold("tf2onnx command"))
+    out.append(f"  {report.tf2onnx_command}")
+    return "\n".join(out) + "\n"

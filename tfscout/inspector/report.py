@@ -1,0 +1,113 @@
+"""The Report: typed, JSON-serialisable results of inspecting a model.
+
+Text, JSON and the TUI are separate renderers of the same objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class TensorCandidate:
+    """A candidate input or output tensor with the evidence behind it."""
+
+    name: str
+    dtype: str | None
+    shape: list[int] | None
+    score: float
+    recommended: bool = False
+    reasons: list[str] = field(default_factory=list)
+    op: str = ""
+    kind: str = "placeholder"  # inputs: placeholder | cut | label | training | unused; outputs: head | loss ...
+    cuts: list[str] = field(default_factory=list)  # for a cut point: the raw inputs it replaces
+
+
+@dataclass
+class ModeSwitch:
+    """A placeholder that switches between training and inference, with its inference value."""
+
+    name: str
+    value: Any
+    dtype: str | None = None
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class OpIssue:
+    """An op type in the subgraph that tf2onnx may not convert (see the pre-check)."""
+
+    op: str
+    nodes: list[str]
+    status: str  # supported | needs_opset | needs_extra_opset | conditional | unsupported
+    min_opset: int | None = None
+    hint: str = ""
+    domain: str | None = None
+
+
+@dataclass
+class UnsafeOp:
+    op: str
+    nodes: list[str]
+    reasons: list[str] = field(default_factory=list)
+    in_subgraph: bool = False
+
+
+@dataclass
+class OpsetAdvice:
+    required: int | None = None
+    recommended: int = 15
+
+
+@dataclass
+class SignatureInfo:
+    name: str
+    method: str
+    inputs: dict[str, str]
+    outputs: dict[str, str]
+    tags: list[str] = field(default_factory=list)
+    used: bool = False
+
+
+@dataclass
+class Report:
+    path: str
+    format: str
+    nodes: int
+    inputs: list[TensorCandidate] = field(default_factory=list)
+    outputs: list[TensorCandidate] = field(default_factory=list)
+    mode_switches: list[ModeSwitch] = field(default_factory=list)
+    unsupported: list[OpIssue] = field(default_factory=list)
+    unsafe_ops: list[UnsafeOp] = field(default_factory=list)
+    opset: OpsetAdvice = field(default_factory=OpsetAdvice)
+    tf2onnx_command: str = ""
+    model_file: str = ""
+    size_bytes: int = 0
+    functions: int = 0
+    checkpoint_prefix: str | None = None
+    tags: list[str] = field(default_factory=list)
+    tag_sets: list[list[str]] = field(default_factory=list)
+    signatures: list[SignatureInfo] = field(default_factory=list)
+    training_graph: bool = False
+    training_notes: list[str] = field(default_factory=list)
+    op_counts: dict[str, int] = field(default_factory=dict)
+    subgraph_nodes: int = 0
+    names_given: bool = False
+    warnings: list[str] = field(default_factory=list)
+    precheck: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def recommended_inputs(self) -> list[TensorCandidate]:
+        return [c for c in self.inputs if c.recommended]
+
+    @property
+    def recommended_outputs(self) -> list[TensorCandidate]:
+        return [c for c in self.outputs if c.recommended]
+
+    @property
+    def blocking(self) -> list[OpIssue]:
+        return [u for u in self.unsupported if u.status != "supported" and u.status != "conditional"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
