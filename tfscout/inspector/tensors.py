@@ -126,19 +126,21 @@ class ShapeInference:
         if ref in self.memo:
             return self.memo[ref]
         stack = [ref]
+        on_stack = {ref}
         while stack:
             top = stack[-1]
             if top in self.memo:
-                stack.pop()
+                on_stack.discard(stack.pop())
                 continue
             needed = [r for r in self._needs(top) if r not in self.memo]
-            if needed and not any(r in stack for r in needed):
+            if needed and not any(r in on_stack for r in needed):
                 stack.extend(needed)
+                on_stack.update(needed)
                 continue
             for r in needed:  # a cycle: give up on those
                 self.memo[r] = None
             self.memo[top] = self._compute(top)
-            stack.pop()
+            on_stack.discard(stack.pop())
         return self.memo[ref]
 
     # -- shapes given by attributes --------------------------------------------------------------
