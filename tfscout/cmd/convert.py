@@ -1,0 +1,60 @@
+"""``tfscout convert MODEL -o OUT.onnx``: convert, validate and verify against TensorFlow."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tfscout.cmd.common import (
+    add_interface_arguments,
+    add_model_argument,
+    add_output_format,
+    print_json,
+    tags_of,
+)
+
+
+def add_conversion_options(p: argparse.ArgumentParser, verify: bool = True) -> None:
+    """Options shared by convert, verify and freeze."""
+    p.add_argument("--allow-unsafe", action="store_true",
+                   help="convert even when the graph holds ops that read or write files or run host code")
+    p.add_argument("--timeout", type=float, default=600.0, metavar="S",
+                   help="time limit for each child process (TensorFlow, tf2onnx, onnxruntime); default 600")
+    if verify:
+        p.add_argument("--rtol", type=float, default=1e-3, help="relative tolerance (default 1e-3)")
+        p.add_argument("--atol", type=float, default=1e-4, help="absolute tolerance (default 1e-4)")
+        p.add_argument("--sample", metavar="FILE.npz",
+                       help="real inputs to compare on (keys: tensor names such as x:0); default: seeded random")
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("convert", help="convert to ONNX and prove the result matches TensorFlow",
+                       description="Freeze, repair, convert with tf2onnx, validate and verify against TensorFlow. "
+                                   "Exits 0 only when the written model matched TensorFlow.")
+    add_model_argument(p)
+    p.add_argument("-o", "--output", required=True, metavar="OUT.onnx", help="where to write the ONNX model")
+    add_interface_arguments(p)
+    add_conversion_options(p)
+    p.add_argument("--force", action="store_true", help="overwrite OUT.onnx if it exists")
+    p.add_argument("--keep-unverified", action="store_true",
+                   help="write the ONNX model even when it did not match TensorFlow (exit code stays 1)")
+    add_output_format(p)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from tfscout.converter.api import convert_model
+    from tfscout.converter.progress import stderr_progress
+    from tfscout.converter.render import report_json, report_text
+
+    report = convert_model(
+        args.model, args.output, inputs=args.inputs, outputs=args.outputs, opset=args.opset, tags=tags_of(args),
+        signature=args.signature, force=args.force, allow_unsafe=args.allow_unsafe, rtol=args.rtol,
+        atol=args.atol, sample=args.sample, timeout=args.timeout, keep_unverified=args.keep_unverified,
+        progress=stderr_progress(sys.stderr.isatty()),
+    )
+    if args.json:
+        print_json(report_json(report))
+    else:
+        sys.stdout.write(report_text(report, color=sys.stdout.isatty()))
+    return report.exit_code

@@ -1,0 +1,44 @@
+"""``tfscout verify MODEL MODEL.onnx``: compare any ONNX model with the TF1 model it came from."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tfscout.cmd.common import (
+    add_interface_arguments,
+    add_model_argument,
+    add_output_format,
+    print_json,
+    tags_of,
+)
+from tfscout.cmd.convert import add_conversion_options
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("verify", help="run TensorFlow and onnxruntime on the same inputs and compare",
+                       description="Validate an ONNX model and compare it with TensorFlow on the same seeded "
+                                   "inputs (or --sample). Inputs and outputs default to the ONNX model's names.")
+    add_model_argument(p)
+    p.add_argument("onnx", metavar="MODEL.onnx", help="the ONNX model to check")
+    add_interface_arguments(p)
+    add_conversion_options(p)
+    add_output_format(p)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from tfscout.converter.api import verify_model
+    from tfscout.converter.progress import stderr_progress
+    from tfscout.converter.render import report_json, report_text
+
+    report = verify_model(
+        args.model, args.onnx, inputs=args.inputs, outputs=args.outputs, tags=tags_of(args),
+        signature=args.signature, allow_unsafe=args.allow_unsafe, rtol=args.rtol, atol=args.atol,
+        sample=args.sample, timeout=args.timeout, progress=stderr_progress(sys.stderr.isatty()),
+    )
+    if args.json:
+        print_json(report_json(report))
+    else:
+        sys.stdout.write(report_text(report, color=sys.stdout.isatty()))
+    return report.exit_code

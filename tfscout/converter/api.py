@@ -1,0 +1,186 @@
+"""The converter's entry points: ``convert_model``, ``freeze_model`` and ``verify_model``.
+
+Each returns a :class:`ConversionReport`. They are safe to call from a worker thread: TensorFlow,
+tf2onnx and onnxruntime run in child processes with a time limit, ``cancel`` (a
+``threading.Event``) stops them, and ``progress(stage, message)`` is called as stages go by.
+Problems the report can explain are returned in it; bad usage, unreadable models and refusals
+(host-touching ops without ``allow_unsafe``) raise a :class:`~tfscout.errors.TfscoutError`.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from tfscout.converter import onnx_side, output
+from tfscout.converter.plan import ConversionPlan, check_output_path, plan_from_report, refuse_unsafe
+from tfscout.converter.progress import Progress, check_cancel, line_forwarder, say
+from tfscout.converter.report import DEFAULT_ATOL, DEFAULT_RTOL, ConversionReport, FrozenGraph, TensorInfo
+from tfscout.converter.runner import DEFAULT_TIMEOUT, run_function
+from tfscout.converter.tf2onnx_driver import run_tf2onnx
+from tfscout.errors import UsageError, require
+from tfscout.inspector.api import inspect_model
+from tfscout.inspector.command import shape_suffix
+
+SEED = 0
+
+
+def _require_converter() -> None:
+    for module in ("tensorflow", "tf2onnx", "onnx", "onnxruntime", "numpy"):
+        require(module, "convert")
+
+
+def _plan(path: str | Path, inputs: str | list[str] | None, outputs: str | list[str] | None,
+          opset: int | None, tags: list[str] | None, signature: str | None, allow_unsafe: bool,
+          progress: Progress | None) -> ConversionPlan:
+    say(progress, "inspect", "reading the model and choosing its inputs and outputs")
+    report = inspect_model(path, inputs=inputs, outputs=outputs, opset=opset, tags=tags, signature=signature)
+    plan = plan_from_report(report, tags, opset, allow_unsafe)
+    refuse_unsafe(plan)
+    return plan
+
+
+def _new_report(plan: ConversionPlan, rtol: float, atol: float, sample: str | None) -> ConversionReport:
+    report = ConversionReport(model=plan.model, format=plan.format, opset=plan.opset, rtol=rtol, atol=atol,
+                              sample=str(sample) if sample else None)
+    report.inputs = [TensorInfo(i.name, i.dtype, i.shape) for i in plan.inputs]
+    report.outputs = list(plan.outputs)
+    report.mode_switches = {s.name: s.value for s in plan.mode_switches}
+    report.warnings = list(plan.warnings)
+    return report
+
+
+def _freeze(plan: ConversionPlan, frozen_path: Path, work: Path, reference: bool, sample: str | None,
+            timeout: float, progress: Progress | None, cancel: threading.Event | None) -> FrozenGraph:
+    return run_function(  # type: ignore[no-any-return]
+        "tfscout.converter.freeze:build_inference_graph",
+        {"plan": plan, "out_path": str(frozen_path), "work_dir": str(work), "reference": reference,
+         "sample": str(sample) if sample else None, "seed": SEED},
+        what="freezing the model in TensorFlow", timeout=timeout, cancel=cancel,
+        on_line=line_forwarder(progress))
+
+
+def _absorb_frozen(report: ConversionReport, frozen: FrozenGraph) -> None:
+    report.steps.extend(frozen.steps)
+    report.problems.extend(frozen.problems)
+    report.warnings.extend(frozen.warnings)
+    report.inputs = list(frozen.inputs)
+    report.outputs = list(frozen.outputs)
+    report.structure.tensorflow = frozen.structure
+
+
+def convert_model(path: str | Path, out: str | Path, inputs: str | list[str] | None = None,
+                  outputs: str | list[str] | None = None, opset: int | None = None,
+                  tags: list[str] | None = None, signature: str | None = None, force: bool = False,
+                  allow_unsafe: bool = False, rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_ATOL,
+                  sample: str | Path | None = None, timeout: float = DEFAULT_TIMEOUT,
+                  progress: Progress | None = None, cancel: threading.Event | None = None,
+                  keep_unverified: bool = False) -> ConversionReport:
+    """Convert a TF1 model to ONNX and prove it matches TensorFlow on the same seeded inputs.
+
+    ``out`` is written (through a temporary file and a rename) only when the model was verified,
+    or when ``keep_unverified`` is set and tf2onnx produced a file. ``timeout`` applies to each
+    child process.
+    """
+    start = time.monotonic()
+    _require_converter()
+    out_path = check_output_path(out, force)
+    plan = _plan(path, inputs, outputs, opset, tags, signature, allow_unsafe, progress)
+    report = _new_report(plan, rtol, atol, str(sample) if sample else None)
+    with tempfile.TemporaryDirectory(prefix="tfscout-convert-") as tmp:
+        work = Path(tmp)
+        frozen = _freeze(plan, work / "frozen.pb", work, True, str(sample) if sample else None,
+                         timeout, progress, cancel)
+        _absorb_frozen(report, frozen)
+        if not Path(frozen.path).is_file():
+            report.seconds = time.monotonic() - start
+            return report
+        check_cancel(cancel, "the conversion")
+        onnx_tmp = work / "model.onnx"
+        say(progress, "tf2onnx", f"converting at opset {plan.opset}")
+        run_tf2onnx(report, frozen, onnx_tmp, plan.opset, timeout, cancel)
+        if onnx_tmp.is_file():
+            check_cancel(cancel, "the conversion")
+            say(progress, "validate", "onnx.checker (full check) and an onnxruntime session")
+            onnx_side.check_and_compare(report, frozen, onnx_tmp, rtol, atol, timeout, cancel, rename=True)
+        if onnx_tmp.is_file() and (report.verified or keep_unverified) and not _fatal(report):
+            say(progress, "write", f"writing {out_path}")
+            output.publish(onnx_tmp, out_path, force)
+            report.onnx = str(out_path)
+            report.add_step("write", "write the ONNX file", "done",
+                            f"{out_path} ({out_path.stat().st_size} bytes)"
+                            + ("" if report.verified else "; NOT verified"))
+        elif onnx_tmp.is_file():
+            report.add_step("write", "write the ONNX file", "skipped",
+                            "not written: the model was not verified (pass --keep-unverified to write it anyway)")
+    report.seconds = time.monotonic() - start
+    return report
+
+
+def _fatal(report: ConversionReport) -> bool:
+    return any(p.kind in ("invalid_onnx",) for p in report.problems)
+
+
+def freeze_model(path: str | Path, out: str | Path, inputs: str | list[str] | None = None,
+                 outputs: str | list[str] | None = None, tags: list[str] | None = None,
+                 signature: str | None = None, force: bool = False, allow_unsafe: bool = False,
+                 timeout: float = DEFAULT_TIMEOUT, progress: Progress | None = None,
+                 cancel: threading.Event | None = None) -> ConversionReport:
+    """Freeze (and repair) the inference graph of a TF1 model into a binary GraphDef at ``out``."""
+    start = time.monotonic()
+    require("tensorflow", "convert")
+    require("numpy", "convert")
+    out_path = check_output_path(out, force)
+    plan = _plan(path, inputs, outputs, None, tags, signature, allow_unsafe, progress)
+    report = _new_report(plan, DEFAULT_RTOL, DEFAULT_ATOL, None)
+    report.opset = None
+    with tempfile.TemporaryDirectory(prefix="tfscout-freeze-") as tmp:
+        work = Path(tmp)
+        frozen = _freeze(plan, work / "frozen.pb", work, False, None, timeout, progress, cancel)
+        _absorb_frozen(report, frozen)
+        if Path(frozen.path).is_file():
+            output.publish(Path(frozen.path), out_path, force)
+            report.frozen = str(out_path)
+            report.add_step("write", "write the frozen GraphDef", "done",
+                            f"{out_path} ({out_path.stat().st_size} bytes)")
+    report.seconds = time.monotonic() - start
+    return report
+
+
+def verify_model(path: str | Path, onnx_path: str | Path, inputs: str | list[str] | None = None,
+                 outputs: str | list[str] | None = None, tags: list[str] | None = None,
+                 signature: str | None = None, allow_unsafe: bool = False, rtol: float = DEFAULT_RTOL,
+                 atol: float = DEFAULT_ATOL, sample: str | Path | None = None, timeout: float = DEFAULT_TIMEOUT,
+                 progress: Progress | None = None, cancel: threading.Event | None = None) -> ConversionReport:
+    """Compare any ONNX model with the TF1 model it came from, on the same seeded inputs.
+
+    The inputs and outputs default to the ONNX model's own names (TensorFlow tensor names such as
+    ``x:0``); pass ``inputs``/``outputs`` when the ONNX names differ from the graph's.
+    """
+    start = time.monotonic()
+    _require_converter()
+    onnx_file = Path(onnx_path)
+    if not onnx_file.is_file():
+        raise UsageError("no such ONNX file", "check the path", path=str(onnx_file))
+    say(progress, "validate", "reading the ONNX model")
+    described = onnx_side.describe(onnx_file, timeout, cancel)
+    if inputs is None:
+        inputs = [i.name + shape_suffix(i.shape) for i in described.inputs]
+    if outputs is None:
+        outputs = [o.name for o in described.outputs]
+    plan = _plan(path, inputs, outputs, None, tags, signature, allow_unsafe, progress)
+    report = _new_report(plan, rtol, atol, str(sample) if sample else None)
+    report.onnx = str(onnx_file)
+    report.opset = described.opset
+    with tempfile.TemporaryDirectory(prefix="tfscout-verify-") as tmp:
+        work = Path(tmp)
+        frozen = _freeze(plan, work / "frozen.pb", work, True, str(sample) if sample else None,
+                         timeout, progress, cancel)
+        _absorb_frozen(report, frozen)
+        if Path(frozen.path).is_file():
+            check_cancel(cancel, "the verification")
+            onnx_side.check_and_compare(report, frozen, onnx_file, rtol, atol, timeout, cancel, rename=False)
+    report.seconds = time.monotonic() - start
+    return report

@@ -1,0 +1,232 @@
+"""Build the frozen inference graph (and TensorFlow's reference answers) in a child process.
+
+``build_inference_graph`` is the child's entry point (see :func:`tfscout.converter.runner.run_function`):
+load the model (TF-free loaders), cut at the inputs, constant mode switches, prune, repair
+(debug ops, training mode, constant conditions), variables to constants from the checkpoint, then
+import into TensorFlow to check it and fill in static shapes. When asked, run it on seeded inputs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tfscout.converter import repairs, training
+from tfscout.converter.feeds import load_sample, seeded_feeds
+from tfscout.converter.graphedit import GraphEdit, node_of
+from tfscout.converter.plan import ConversionPlan, PlannedInput
+from tfscout.converter.progress import child_progress
+from tfscout.converter.report import FrozenGraph, ModelStructure, Problem, TensorInfo
+from tfscout.converter.variables import CheckpointValues, checkpoint_prefix_for, freeze_variables, saver_keys
+from tfscout.errors import ModelProblem
+from tfscout.inspector.loaders import load_model
+from tfscout.inspector.safety import UNSAFE_OPS
+
+
+def _keep_control(edit: GraphEdit) -> Any:
+    return lambda src, _dst: src in edit.nodes and edit.op(src) not in repairs.SIDE_EFFECT_OPS
+
+
+def _merge_shape(planned: list[int] | None, inferred: list[int] | None) -> list[int] | None:
+    if planned is None:
+        return inferred
+    if inferred is None or len(inferred) != len(planned):
+        return planned
+    return [p if p >= 0 else i for p, i in zip(planned, inferred, strict=True)]
+
+
+def _tf_shape(tensor: Any) -> list[int] | None:
+    shape = tensor.shape
+    if shape.rank is None:
+        return None
+    return [-1 if d is None else int(d) for d in shape.as_list()]
+
+
+def _import(graph_def_bytes: bytes) -> Any:
+    import tensorflow as tf
+
+    graph_def = tf.compat.v1.GraphDef()
+    graph_def.ParseFromString(graph_def_bytes)
+    graph = tf.Graph()
+    with graph.as_default():
+        tf.compat.v1.import_graph_def(graph_def, name="")
+    return graph
+
+
+def infer_original_shapes(edit: GraphEdit, names: list[str], outputs: list[str]) -> dict[str, list[int] | None]:
+    """Static shapes TensorFlow infers for ``names`` in the original graph (import only, nothing runs)."""
+    sub = GraphEdit(edit.to_graph_def())
+    sub.prune(names + outputs)
+    for node in sub.nodes.values():
+        node.device = ""
+    try:
+        graph = _import(sub.serialize())
+    except Exception:  # noqa: BLE001 - any import failure just means no extra shape facts
+        return {}
+    out = {}
+    for name in names:
+        try:
+            out[name] = _tf_shape(graph.get_tensor_by_name(name))
+        except (KeyError, ValueError):
+            continue
+    return out
+
+
+def _strip_placement(edit: GraphEdit) -> None:
+    for node in edit.nodes.values():
+        node.device = ""
+        if "_class" in node.attr:
+            del node.attr["_class"]
+
+
+def _check_safety(edit: GraphEdit, plan: ConversionPlan) -> None:
+    found = sorted({node.op for node in edit.nodes.values() if node.op in UNSAFE_OPS})
+    if found and not plan.allow_unsafe:
+        nodes = [n for n, node in edit.nodes.items() if node.op in UNSAFE_OPS][:5]
+        raise ModelProblem(f"the frozen graph still holds ops that touch the host: {', '.join(found)} "
+                           f"(e.g. {', '.join(nodes)})",
+                           "cut them away with --inputs/--outputs, or pass --allow-unsafe if you trust this model",
+                           path=plan.model)
+
+
+def _extra_placeholders(edit: GraphEdit, log: repairs.SurgeryLog) -> list[PlannedInput]:
+    from tfscout.inspector.protos import dtype_name, shape_dims
+
+    fed = {node_of(f) for f in log.feed_names.values()}
+    extra = []
+    for name, node in edit.nodes.items():
+        if node.op in ("Placeholder", "PlaceholderV2") and name not in fed:
+            shape = shape_dims(node.attr["shape"].shape) if "shape" in node.attr else None
+            extra.append(PlannedInput(f"{name}:0", dtype_name(node.attr["dtype"].type), shape, node.op))
+            log.feed_names[f"{name}:0"] = f"{name}:0"
+    if extra:
+        names = ", ".join(i.name for i in extra)
+        log.step("freeze", "placeholders the outputs also need", "warning",
+                 f"{names} not among the chosen inputs: they are inputs of the ONNX model too", [names])
+    return extra
+
+
+def repair_graph(edit: GraphEdit, plan: ConversionPlan, inputs: list[PlannedInput],
+                 log: repairs.SurgeryLog) -> None:
+    outputs = plan.output_names
+    repairs.cut_inputs(edit, inputs, log)
+    repairs.freeze_mode_switches(edit, plan.mode_switches, log)
+    keep = edit.ancestors(outputs, _keep_control(edit))
+    training.inference_batch_norm(edit, keep, log)
+    training.remove_dropout(edit, keep, log)
+    repairs.prune_to_outputs(edit, outputs, log)
+    repairs.use_defaults(edit, set(edit.nodes), log)
+    repairs.bypass_debug_ops(edit, log)
+    repairs.fold_constant_switches(edit, log)
+    edit.prune(outputs, _keep_control(edit))
+    repairs.name_cut_inputs(edit, log)
+    training.random_ops_left(edit, log)
+
+
+def _structure(graph: Any, inputs: list[TensorInfo], outputs: list[TensorInfo]) -> ModelStructure:
+    counts: dict[str, int] = {}
+    for op in graph.get_operations():
+        counts[op.type] = counts.get(op.type, 0) + 1
+    return ModelStructure(inputs=inputs, outputs=outputs, nodes=len(graph.get_operations()),
+                          op_counts=dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))))
+
+
+def build_inference_graph(plan: ConversionPlan, out_path: str, work_dir: str, reference: bool,
+                          sample: str | None, seed: int) -> FrozenGraph:
+    child_progress("freeze", "loading the model")
+    source = load_model(plan.model, plan.tags)
+    edit = GraphEdit(source.graph_def)
+    log = repairs.SurgeryLog()
+    keys = saver_keys(edit)
+    inputs = list(plan.inputs)
+    if any(i.shape is None or -1 in i.shape or i.kind == "cut" for i in inputs):
+        inferred = infer_original_shapes(edit, [i.name for i in inputs], plan.output_names)
+        filled = []
+        for spec in inputs:
+            shape = _merge_shape(spec.shape, inferred.get(spec.name))
+            if shape != spec.shape:
+                filled.append(f"{spec.name}{shape}")
+            spec.shape = shape
+        if filled:
+            log.step("freeze", "fill in static shapes", "done",
+                     "from TensorFlow's shape inference on the original graph: " + ", ".join(filled))
+    child_progress("repair", "cutting, pruning and repairing the graph")
+    repair_graph(edit, plan, inputs, log)
+    inputs += _extra_placeholders(edit, log)
+    prefix = checkpoint_prefix_for(source.format, source.checkpoint_prefix, source.saved_model_dir)
+    child_progress("freeze", "variables to constants")
+    freeze_variables(edit, keys, CheckpointValues(prefix if _has_variables(edit) else None), plan.model, log)
+    _strip_placement(edit)
+    _check_safety(edit, plan)
+    data = edit.serialize()
+    result = FrozenGraph(path="", steps=log.steps, warnings=log.warnings, feed_names=dict(log.feed_names))
+    try:
+        graph = _import(data)
+    except Exception as exc:  # noqa: BLE001 - TF raises many types; all mean "cannot load"
+        result.problems.append(Problem("tf_load", f"TensorFlow cannot load the frozen graph: {_first_line(exc)}",
+                                       "choose other --inputs/--outputs; the graph may use ops this "
+                                       "TensorFlow does not register"))
+        result.inputs = [TensorInfo(i.name, i.dtype, i.shape) for i in inputs]
+        result.outputs = list(plan.outputs)
+        return result
+    Path(out_path).write_bytes(data)
+    result.path = out_path
+    feeds = [graph.get_tensor_by_name(log.feed_names[i.name]) for i in inputs]
+    result.inputs = [TensorInfo(i.name, i.dtype or t.dtype.name, _merge_shape(i.shape, _tf_shape(t)))
+                     for i, t in zip(inputs, feeds, strict=True)]
+    fetches = [graph.get_tensor_by_name(o) for o in plan.output_names]
+    result.outputs = [TensorInfo(o, t.dtype.name, _tf_shape(t)) for o, t in zip(plan.output_names, fetches,
+                                                                               strict=True)]
+    result.needs_contrib = any(t.dtype.name == "string" for op in graph.get_operations() for t in op.outputs)
+    result.structure = _structure(graph, result.inputs, result.outputs)
+    if reference:
+        child_progress("reference", "running the frozen graph in TensorFlow on seeded inputs")
+        _reference(graph, result, feeds, fetches, Path(work_dir), sample, seed)
+    return result
+
+
+def _has_variables(edit: GraphEdit) -> bool:
+    from tfscout.inspector import optypes
+
+    return any(node.op in optypes.VARIABLE_OPS for node in edit.nodes.values())
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return (text.splitlines()[0] if text else type(exc).__name__)[:400]
+
+
+def _reference(graph: Any, result: FrozenGraph, feeds: list[Any], fetches: list[Any], work: Path,
+               sample: str | None, seed: int) -> None:
+    import numpy as np
+    import tensorflow as tf
+
+    attempts = [False, True] if sample is None else [False]
+    error = ""
+    for small in attempts:
+        values = load_sample(sample, result.inputs) if sample else seeded_feeds(result.inputs, feeds, seed, small)
+        try:
+            with tf.compat.v1.Session(graph=graph) as sess:
+                outputs = sess.run(fetches, feed_dict=dict(zip(feeds, values, strict=True)))
+        except Exception as exc:  # noqa: BLE001 - any TF runtime error: try smaller shapes, then report
+            error = _first_line(exc)
+            continue
+        feeds_path, ref_path = work / "feeds.npz", work / "reference.npz"
+        np.savez(feeds_path, **{f"in_{k}": v for k, v in enumerate(values)})
+        np.savez(ref_path, **{f"out_{k}": np.asarray(v) for k, v in enumerate(outputs)})
+        result.feeds_path, result.reference_path = str(feeds_path), str(ref_path)
+        shapes = ", ".join(f"{i.name}{list(np.shape(v))}" for i, v in zip(result.inputs, values, strict=True))
+        how = f"the sample {sample}" if sample else f"seeded random inputs (seed {seed})"
+        result.steps.append(_step("reference", "run TensorFlow", "done", f"{how}: {shapes}"))
+        return
+    result.steps.append(_step("reference", "run TensorFlow", "failed", error))
+    result.problems.append(Problem("tf_run", f"TensorFlow could not run the frozen graph on "
+                                   f"{'the sample' if sample else 'seeded inputs'}: {error}",
+                                   "pass real inputs with --sample file.npz, or give input shapes as "
+                                   "--inputs 'x:0[1,28,28,1]'"))
+
+
+def _step(stage: str, name: str, status: str, detail: str) -> Any:
+    from tfscout.converter.report import Step
+
+    return Step(stage, name, status, detail)

@@ -1,0 +1,126 @@
+"""The conversion plan: which tensors to feed and fetch, the mode switches, and the safety verdict.
+
+Built in the calling process from the inspector's analysis (no TensorFlow), then handed to the
+child processes that freeze, convert and verify. Everything here pickles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tfscout.converter.report import TensorInfo
+from tfscout.errors import ModelProblem, UsageError
+from tfscout.inspector import optypes
+from tfscout.inspector.report import Report, UnsafeOp
+
+DEFAULT_OPSET = 15
+MAX_OPSET = 18
+
+
+@dataclass
+class PlannedInput:
+    """A tensor the ONNX model will take as input."""
+
+    name: str  # as in the TensorFlow graph: ``x:0``, ``IteratorGetNext:3``
+    dtype: str | None
+    shape: list[int] | None
+    op: str = ""
+    kind: str = "placeholder"  # placeholder | cut | tensor
+    replaces: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PlannedSwitch:
+    name: str
+    value: Any
+    dtype: str | None = None
+
+
+@dataclass
+class ConversionPlan:
+    """Everything the child processes need to build the frozen inference graph."""
+
+    model: str
+    format: str
+    tags: list[str] | None
+    inputs: list[PlannedInput]
+    outputs: list[TensorInfo]
+    mode_switches: list[PlannedSwitch] = field(default_factory=list)
+    opset: int = DEFAULT_OPSET
+    allow_unsafe: bool = False
+    unsafe: list[UnsafeOp] = field(default_factory=list)
+    checkpoint_prefix: str | None = None
+    saved_model_dir: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def input_names(self) -> list[str]:
+        return [i.name for i in self.inputs]
+
+    @property
+    def output_names(self) -> list[str]:
+        return [o.name for o in self.outputs]
+
+
+def check_opset(opset: int | None) -> int:
+    if opset is None:
+        return DEFAULT_OPSET
+    if not 7 <= opset <= MAX_OPSET:
+        raise UsageError(f"opset {opset} is not one tf2onnx 1.17 can target",
+                         f"choose an opset between 7 and {MAX_OPSET} (default {DEFAULT_OPSET})")
+    return opset
+
+
+def plan_from_report(report: Report, tags: list[str] | None, opset: int | None,
+                     allow_unsafe: bool = False) -> ConversionPlan:
+    """The plan for the recommended (or given) interface of an inspected model."""
+    inputs = [PlannedInput(c.name, c.dtype, c.shape, c.op, c.kind, list(c.cuts))
+              for c in report.recommended_inputs]
+    outputs = [TensorInfo(c.name, c.dtype, c.shape) for c in report.recommended_outputs]
+    if not outputs:
+        raise UsageError("no output was found or given", "name the outputs with --outputs",
+                         path=report.path)
+    switches = [PlannedSwitch(s.name, s.value, s.dtype) for s in report.mode_switches]
+    plan = ConversionPlan(
+        model=report.path, format=report.format, tags=tags or (report.tags or None), inputs=inputs,
+        outputs=outputs, mode_switches=switches, opset=check_opset(opset), allow_unsafe=allow_unsafe,
+        unsafe=[u for u in report.unsafe_ops if u.in_subgraph], checkpoint_prefix=report.checkpoint_prefix,
+        warnings=list(report.warnings),
+    )
+    return plan
+
+
+def refuse_unsafe(plan: ConversionPlan) -> None:
+    """Raise ModelProblem when the subgraph holds ops that touch the host and the user did not allow it."""
+    if not plan.unsafe or plan.allow_unsafe:
+        return
+    first = plan.unsafe[0]
+    ops = ", ".join(f"{u.op} ({u.reasons[0] if u.reasons else 'touches the host'})" for u in plan.unsafe[:4])
+    nodes = [n for u in plan.unsafe for n in u.nodes][:6]
+    raise ModelProblem(
+        f"the graph between the inputs and outputs holds ops that touch files or run host code: {ops}; "
+        f"e.g. node {first.nodes[0] if first.nodes else '?'}; converting would execute them (tf2onnx folds "
+        "constants by running TensorFlow)",
+        "cut them away with --inputs/--outputs, or pass --allow-unsafe if you trust this model"
+        + (f" (nodes: {', '.join(nodes)})" if len(nodes) > 1 else ""),
+        path=plan.model,
+    )
+
+
+def is_placeholder_op(op: str) -> bool:
+    return op in optypes.PLACEHOLDER_OPS
+
+
+def check_output_path(out: str | Path, force: bool) -> Path:
+    """The output file: refuse to overwrite without ``force``, and a directory that must exist."""
+    path = Path(out)
+    if path.is_dir():
+        raise UsageError("the output is a directory", "give a file name such as model.onnx", path=str(path))
+    if path.exists() and not force:
+        raise UsageError("the output file exists", "pass --force to overwrite it, or choose another name",
+                         path=str(path))
+    if not path.parent.exists():
+        raise UsageError("the output directory does not exist", "create it first", path=str(path))
+    return path

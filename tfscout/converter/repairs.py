@@ -1,0 +1,335 @@
+"""Graph surgery before tf2onnx, each pass a reported step (no TensorFlow needed).
+
+- cut at the chosen inputs: a Placeholder of the right dtype and shape replaces whatever fed them;
+- mode switches become constants of their inference value;
+- PlaceholderWithDefault nodes nobody feeds take their default;
+- prune to the outputs, dropping control dependencies on Assert, update and debug ops;
+- Print and CheckNumerics become Identity;
+- a Switch whose predicate is now a constant keeps only its live branch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tfscout.converter.graphedit import GraphEdit, node_of, tensor_key
+from tfscout.converter.plan import PlannedInput, PlannedSwitch
+from tfscout.converter.report import Step
+from tfscout.inspector import optypes
+from tfscout.inspector.graph import split_tensor_name
+from tfscout.inspector.protos import dtype_name
+
+# Control dependencies on these only order side effects (checks, updates, logging, saving): at
+# inference they are dropped.
+SIDE_EFFECT_OPS = (optypes.ASSIGN_OPS | optypes.SUMMARY_OPS | optypes.SAVE_RESTORE_OPS
+                   | optypes.QUEUE_ENQUEUE_OPS | optypes.NO_DATA_OPS
+                   | frozenset({"Assert", "PrintV2", "Print"}))
+BYPASSED_OPS = frozenset({"Print", "CheckNumerics", "CheckNumericsV2"})
+MAX_NODES_LISTED = 12
+
+
+@dataclass
+class SurgeryLog:
+    """Steps taken so far, and the names under which the inputs are fed in the frozen graph."""
+
+    steps: list[Step] = field(default_factory=list)
+    feed_names: dict[str, str] = field(default_factory=dict)  # original tensor -> frozen tensor
+    extra_inputs: list[PlannedInput] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def step(self, stage: str, name: str, status: str, detail: str = "", nodes: list[str] | None = None) -> None:
+        self.steps.append(Step(stage, name, status, detail, list(nodes or [])[:MAX_NODES_LISTED]))
+
+
+def _attr_dtype(node: Any, key: str = "dtype") -> str | None:
+    return dtype_name(node.attr[key].type) if key in node.attr else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs
+
+
+def cut_inputs(edit: GraphEdit, inputs: list[PlannedInput], log: SurgeryLog) -> None:
+    """Feed each input through a Placeholder; whatever produced a cut tensor is left to be pruned."""
+    cut: list[str] = []
+    defaults: list[str] = []
+    for spec in inputs:
+        node_name, port = split_tensor_name(spec.name)
+        node = edit.nodes[node_name]
+        dtype = spec.dtype or _attr_dtype(node) or "float32"
+        if node.op in ("Placeholder", "PlaceholderV2") and port == 0:
+            edit.set_shape_attr(node, "shape", spec.shape)
+            log.feed_names[spec.name] = spec.name
+            continue
+        if node.op == "PlaceholderWithDefault" and port == 0:
+            del node.input[:]
+            node.op = "Placeholder"
+            edit.set_shape_attr(node, "shape", spec.shape)
+            log.feed_names[spec.name] = spec.name
+            defaults.append(node_name)
+            continue
+        feed = edit.unique_name(f"{node_name}/tfscout_input_{port}")
+        edit.rewire(spec.name, f"{feed}:0")
+        placeholder = edit.make_placeholder(feed, dtype, spec.shape)
+        placeholder.attr["_tfscout_replaces"].s = spec.name.encode()
+        log.feed_names[spec.name] = f"{feed}:0"
+        cut.append(spec.name)
+    if cut:
+        log.step("repair", "cut at the chosen inputs", "done",
+                 f"a Placeholder now feeds {', '.join(cut)}; the pipeline above it (queues, iterators, "
+                 "file reading, decoding) is cut away", cut)
+    if defaults:
+        log.step("repair", "feed PlaceholderWithDefault inputs", "done",
+                 "chosen as inputs, so their default values are no longer used", defaults)
+
+
+def name_cut_inputs(edit: GraphEdit, log: SurgeryLog) -> None:
+    """After pruning, a cut Placeholder takes the name of the node it replaced when that node is gone
+    and the tensor was port 0, so that the frozen graph reads like the original."""
+    for original, feed in list(log.feed_names.items()):
+        if original == feed:
+            continue
+        node_name, port = split_tensor_name(original)
+        feed_node = node_of(feed)
+        if port != 0 or node_name in edit:
+            continue
+        node = edit.nodes.pop(feed_node)
+        node.name = node_name
+        del node.attr["_tfscout_replaces"]
+        edit.nodes[node_name] = node
+        edit.rewire(feed, f"{node_name}:0")
+        log.feed_names[original] = original
+    for name in list(log.feed_names.values()):
+        node = edit.nodes.get(node_of(name))
+        if node is not None and "_tfscout_replaces" in node.attr:
+            del node.attr["_tfscout_replaces"]
+
+
+def freeze_mode_switches(edit: GraphEdit, switches: list[PlannedSwitch], log: SurgeryLog) -> None:
+    done = []
+    for sw in switches:
+        node_name, _port = split_tensor_name(sw.name)
+        node = edit.nodes.get(node_name)
+        if node is None:
+            continue
+        dtype = _attr_dtype(node) or sw.dtype or "float32"
+        shape = [d.size for d in node.attr["shape"].shape.dim] if "shape" in node.attr and \
+            not node.attr["shape"].shape.unknown_rank else []
+        shape = shape if shape and all(d > 0 for d in shape) else []
+        edit.remove([node_name])
+        const = edit.make_const(node_name, _full(shape, sw.value, dtype), dtype)
+        del const.input[:]
+        done.append(f"{sw.name} = {sw.value!r}")
+    if done:
+        log.step("repair", "mode switches become constants", "done",
+                 "inference values: " + ", ".join(done), [s.name for s in switches])
+
+
+def _full(shape: list[int], value: Any, dtype: str) -> Any:
+    import numpy as np
+
+    return np.full(shape, value, dtype=np.bool_ if dtype == "bool" else np.dtype(dtype))
+
+
+def use_defaults(edit: GraphEdit, keep: set[str], log: SurgeryLog) -> None:
+    """PlaceholderWithDefault nodes that are neither inputs nor switches take their default value."""
+    used = []
+    for name in keep:
+        node = edit.nodes.get(name)
+        if node is None or node.op != "PlaceholderWithDefault" or not node.input:
+            continue
+        node.op = "Identity"
+        dtype = node.attr["dtype"].type
+        for key in list(node.attr):
+            if key != "_output_shapes":
+                del node.attr[key]
+        node.attr["T"].type = dtype
+        used.append(name)
+    if used:
+        log.step("repair", "unfed PlaceholderWithDefault nodes take their default", "done",
+                 "not chosen as inputs: they keep the value built into the graph", sorted(used))
+
+
+# ---------------------------------------------------------------------------------------------
+# Pruning and debug ops
+
+
+def prune_to_outputs(edit: GraphEdit, outputs: list[str], log: SurgeryLog, stage: str = "freeze") -> None:
+    """Keep what the outputs need; control dependencies on side-effect ops are dropped and reported."""
+    dropped: dict[str, set[str]] = {}
+
+    def keep_control(src: str, dst: str) -> bool:
+        node = edit.nodes.get(src)
+        if node is None:
+            return False
+        if node.op in SIDE_EFFECT_OPS:
+            dropped.setdefault(node.op, set()).add(src)
+            return False
+        return True
+
+    before = len(edit)
+    keep = edit.ancestors(outputs, keep_control)
+    edit.remove([n for n in list(edit.nodes) if n not in keep])
+    for name in keep:
+        node = edit.nodes.get(name)
+        if node is not None:
+            edit.drop_control_inputs(name, {i[1:] for i in node.input if i.startswith("^") and i[1:] not in keep})
+    log.step(stage, "prune to the outputs", "done", f"kept {len(edit)} of {before} nodes")
+    asserts = sorted(dropped.pop("Assert", set()))
+    if asserts:
+        log.step("repair", "drop control dependencies on Assert", "done",
+                 f"{len(asserts)} Assert node(s) no longer run at inference", asserts)
+    updates = sorted(n for op in optypes.ASSIGN_OPS for n in dropped.pop(op, set()))
+    if updates:
+        log.step("repair", "drop control dependencies on variable updates", "done",
+                 f"{len(updates)} update op(s) (moving averages, counters) no longer run at inference", updates)
+    rest = sorted(n for names in dropped.values() for n in names)
+    if rest:
+        log.step("repair", "drop control dependencies on other side effects", "done",
+                 f"{len(rest)} node(s) (NoOp groups, prints, summaries) no longer run", rest)
+
+
+def bypass_debug_ops(edit: GraphEdit, log: SurgeryLog) -> None:
+    """Print and CheckNumerics are identities at inference (tf2onnx cannot convert Print)."""
+    bypassed = []
+    for name, node in edit.nodes.items():
+        if node.op not in BYPASSED_OPS or not node.input:
+            continue
+        first = next((i for i in node.input if not i.startswith("^")), None)
+        if first is None:
+            continue
+        controls = [i for i in node.input if i.startswith("^")]
+        dtype = node.attr["T"].type
+        node.op = "Identity"
+        del node.input[:]
+        node.input.extend([first] + controls)
+        for key in list(node.attr):
+            if key != "_output_shapes":
+                del node.attr[key]
+        node.attr["T"].type = dtype
+        bypassed.append(name)
+    if bypassed:
+        log.step("repair", "bypass Print and CheckNumerics", "done",
+                 f"{len(bypassed)} debug op(s) on the path become Identity", bypassed)
+
+
+# ---------------------------------------------------------------------------------------------
+# Constant predicates: keep the live branch of tf.cond
+
+
+def _const_bool(edit: GraphEdit, ref: str) -> bool | None:
+    """The value of a boolean tensor built from constants through Identity and LogicalNot."""
+    negate = False
+    for _ in range(16):
+        name, _port = split_tensor_name(ref)
+        node = edit.nodes.get(name)
+        if node is None:
+            return None
+        if node.op == "Const":
+            t = node.attr["value"].tensor
+            if t.bool_val:
+                return bool(t.bool_val[0]) != negate
+            if t.tensor_content:
+                return bool(t.tensor_content[0]) != negate
+            return None
+        if node.op in ("Identity", "Snapshot", "LogicalNot") and node.input:
+            if node.op == "LogicalNot":
+                negate = not negate
+            ref = next((i for i in node.input if not i.startswith("^")), "")
+            continue
+        return None
+    return None
+
+
+def fold_constant_switches(edit: GraphEdit, log: SurgeryLog) -> None:
+    """Rewire around Switch nodes with a constant predicate and delete the dead branch."""
+    decided: dict[str, bool] = {}
+    for name, node in edit.nodes.items():
+        if node.op in optypes.SWITCH_OPS and len(node.input) >= 2:
+            value = _const_bool(edit, node.input[1])
+            if value is not None:
+                decided[name] = value
+    if not decided:
+        return
+    dead: set[str] = set()
+    dead_tensors: set[str] = set()
+    for name, value in decided.items():
+        data = tensor_key(edit.nodes[name].input[0])
+        live_port, dead_port = (1, 0) if value else (0, 1)
+        edit.rewire(f"{name}:{live_port}", data)
+        dead_tensors.add(f"{name}:{dead_port}")
+    _propagate_dead(edit, dead_tensors, dead, set(decided))
+    edit.remove(dead | set(decided))
+    for node_name in list(edit.nodes):
+        gone = {i[1:] for i in edit.nodes[node_name].input if i.startswith("^") and i[1:] not in edit.nodes}
+        if gone:
+            edit.drop_control_inputs(node_name, gone)
+    log.step("repair", "keep the live branch of constant conditions", "done",
+             f"{len(decided)} Switch node(s) decided by a constant; {len(dead)} node(s) on dead branches removed",
+             sorted(decided))
+
+
+def _propagate_dead(edit: GraphEdit, dead_tensors: set[str], dead: set[str], switches: set[str]) -> None:
+    """Mark nodes dead as TensorFlow would: any dead input kills a node, except Merge, which needs all."""
+    consumers = edit.consumers()
+    control = edit.control_consumers()
+    ports: dict[str, set[int]] = {}
+    for tensor in consumers:
+        name, port = split_tensor_name(tensor)
+        ports.setdefault(name, set()).add(port)
+    stack = list(dead_tensors)
+    while stack:
+        tensor = stack.pop()
+        for dst, _k in consumers.get(tensor, []):
+            node = edit.nodes.get(dst)
+            if dst in dead or node is None or tensor not in edit.data_inputs(dst):
+                continue
+            if node.op in ("Merge", "RefMerge"):
+                _prune_merge(edit, dst, dead_tensors, dead)
+                if dst not in dead:
+                    continue
+            dead.add(dst)
+            _kill(dst, ports, control, dead, dead_tensors, stack, switches)
+
+
+def _kill(name: str, ports: dict[str, set[int]], control: dict[str, list[str]], dead: set[str],
+          dead_tensors: set[str], stack: list[str], switches: set[str]) -> None:
+    pending = [name]
+    while pending:
+        current = pending.pop()
+        for port in ports.get(current, set()):
+            t = f"{current}:{port}"
+            if t not in dead_tensors:
+                dead_tensors.add(t)
+                stack.append(t)
+        for dst in control.get(current, []):
+            if dst not in dead and dst not in switches:
+                dead.add(dst)
+                pending.append(dst)
+
+
+def _prune_merge(edit: GraphEdit, name: str, dead_tensors: set[str], dead: set[str]) -> None:
+    node = edit.nodes[name]
+    data = [i for i in node.input if not i.startswith("^")]
+    controls = [i for i in node.input if i.startswith("^")]
+    live = [i for i in data if tensor_key(i) not in dead_tensors]
+    if not live:
+        dead.add(name)
+        return
+    if len(live) == 1:
+        index = data.index(live[0])
+        dtype = node.attr["T"].type
+        node.op = "Identity"
+        del node.input[:]
+        node.input.extend([live[0]] + controls)
+        for key in list(node.attr):
+            if key != "_output_shapes":
+                del node.attr[key]
+        node.attr["T"].type = dtype
+        index_const = edit.make_const(edit.unique_name(f"{name}/value_index"), index, "int32")
+        edit.rewire(f"{name}:1", f"{index_const.name}:0")
+        return
+    del node.input[:]
+    node.input.extend(live + controls)
+    node.attr["N"].i = len(live)

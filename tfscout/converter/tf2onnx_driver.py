@@ -1,0 +1,103 @@
+"""Drive ``python -m tf2onnx.convert --graphdef FROZEN`` in a child process and judge it by its log.
+
+tf2onnx's exit code is not trusted: it exits 0 with unsupported ops left in the model. Every
+``is not supported`` line, every ``Failed to convert node`` and any traceback is a failure.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+import threading
+from pathlib import Path
+
+from tfscout.converter.report import ConversionReport, FrozenGraph
+from tfscout.converter.runner import CompletedRun, run_command
+from tfscout.converter.tf2onnx_log import Tf2onnxLog, parse_tf2onnx_log
+from tfscout.inspector.command import shape_suffix
+
+CONTRIB_OPSET = "ai.onnx.contrib:1"
+
+
+def tf2onnx_argv(frozen: FrozenGraph, onnx_path: Path, opset: int) -> list[str]:
+    """The full command line: inputs with every known dimension inline, ports on every name."""
+    feeds = [frozen.feed_names.get(i.name, i.name) for i in frozen.inputs]
+    argv = [sys.executable, "-m", "tf2onnx.convert", "--graphdef", frozen.path]
+    if frozen.inputs:
+        argv += ["--inputs", ",".join(feed + shape_suffix(i.shape) for feed, i in zip(feeds, frozen.inputs,
+                                                                                       strict=True))]
+        if feeds != [i.name for i in frozen.inputs]:
+            argv += ["--rename-inputs", ",".join(i.name for i in frozen.inputs)]
+    argv += ["--outputs", ",".join(o.name for o in frozen.outputs), "--opset", str(opset)]
+    if frozen.needs_contrib:
+        argv += ["--extra_opset", CONTRIB_OPSET]
+    argv += ["--output", str(onnx_path)]
+    return argv
+
+
+def _unsupported_fix(op: str) -> str:
+    return (f"cut the graph before or after the {op} nodes with --inputs/--outputs, raise --opset, "
+            "or run `tfscout check` for a hint")
+
+
+def judge_run(report: ConversionReport, run: CompletedRun, log: Tf2onnxLog, onnx_path: Path,
+              timeout: float) -> None:
+    """Turn a tf2onnx run and its parsed log into a step and problems on ``report``."""
+    if run.cancelled:
+        report.add_step("tf2onnx", "run tf2onnx", "failed", "cancelled")
+        report.add_problem("cancelled", "the conversion was cancelled", "run it again when ready")
+        _discard(onnx_path)
+        return
+    if run.timed_out:
+        report.add_step("tf2onnx", "run tf2onnx", "failed", f"stopped after {timeout:.0f} s")
+        report.add_problem("timeout", f"tf2onnx did not finish within {timeout:.0f} s",
+                           "raise the limit with --timeout, or cut the graph smaller with --inputs/--outputs")
+        _discard(onnx_path)
+        return
+    if run.crashed:
+        report.add_step("tf2onnx", "run tf2onnx", "failed", f"crashed ({run.signal_name()})")
+        report.add_problem("tf2onnx", f"tf2onnx crashed ({run.signal_name()})",
+                           "try other --inputs/--outputs or another --opset")
+        _discard(onnx_path)
+        return
+    for op, nodes in sorted(log.unsupported.items()):
+        report.add_problem("unsupported", f"tf2onnx cannot convert {op} ({len(nodes)} node"
+                           f"{'s' if len(nodes) != 1 else ''}) at opset {report.opset}",
+                           _unsupported_fix(op), nodes[:10])
+    if log.failed_nodes:
+        report.add_problem("tf2onnx", f"tf2onnx failed to convert {len(log.failed_nodes)} node(s)",
+                           "see the nodes listed; try another --opset or cut them away", log.failed_nodes[:10])
+    if log.exception:
+        report.add_problem("tf2onnx", f"tf2onnx stopped: {log.exception[:400]}",
+                           "try other --inputs/--outputs or another --opset; rerun with --debug for the log")
+    if not onnx_path.is_file() and not log.exception and not log.failed_nodes:
+        tail = next((line for line in reversed(run.lines) if line.strip()), "no output")
+        report.add_problem("tf2onnx", f"tf2onnx wrote no model (exit {run.returncode}: {tail[:300]})",
+                           "rerun with --debug to see its log")
+    if log.opset:
+        report.opset = log.opset
+    ok = onnx_path.is_file() and log.ok
+    detail = f"exit {run.returncode} in {run.seconds:.1f} s"
+    if run.peak_rss_mb:
+        detail += f", peak {run.peak_rss_mb:.0f} MB"
+    if log.unsupported:
+        detail += f"; {sum(len(n) for n in log.unsupported.values())} unsupported nodes despite exit " \
+                  f"{run.returncode}"
+    report.add_step("tf2onnx", "run tf2onnx", "done" if ok else "failed", detail)
+    if not ok:
+        _discard(onnx_path)
+
+
+def _discard(path: Path) -> None:
+    if path.is_file():
+        path.unlink()
+
+
+def run_tf2onnx(report: ConversionReport, frozen: FrozenGraph, onnx_path: Path, opset: int, timeout: float,
+                cancel: threading.Event | None) -> CompletedRun:
+    argv = tf2onnx_argv(frozen, onnx_path, opset)
+    report.tf2onnx_command = " ".join(shlex.quote(a) for a in ["python"] + argv[1:])
+    run = run_command(argv, timeout=timeout, cancel=cancel)
+    log = parse_tf2onnx_log(run.lines)
+    judge_run(report, run, log, onnx_path, timeout)
+    return run
