@@ -34,6 +34,7 @@ class GraphBuilder:
         node = self._node(name, "PlaceholderWithDefault" if default else "Placeholder", [default] if default else [])
         node.attr["dtype"].type = DT[dtype]
         if shape is not None:
+            node.attr["shape"].shape.SetInParent()
             for d in shape:
                 node.attr["shape"].shape.dim.add().size = d
         else:
@@ -57,16 +58,19 @@ class GraphBuilder:
     def variable(self, name: str, shape: list[int]) -> str:
         node = self._node(name, "VariableV2")
         node.attr["dtype"].type = 1
+        node.attr["shape"].shape.SetInParent()
         for d in shape:
             node.attr["shape"].shape.dim.add().size = d
         read = self._node(name + "/read", "Identity", [name])
         read.attr["T"].type = 1
         return name + "/read"
 
-    def op(self, name: str, op: str, inputs: list[str], dtype: str | None = "float32", **attrs: Any) -> str:
+    def op(self, name: str, op: str, inputs: list[str], t: str | None = "float32", **attrs: Any) -> str:
+        """A node of type ``op``; ``t`` is its ``T`` attribute, other attributes by keyword
+        (``"DT:int64"`` for a type)."""
         node = self._node(name, op, inputs)
-        if dtype is not None:
-            node.attr["T"].type = DT[dtype]
+        if t is not None:
+            node.attr["T"].type = DT[t]
         for key, value in attrs.items():
             if isinstance(value, bool):
                 node.attr[key].b = value

@@ -129,7 +129,7 @@ def test_while_loop_back_edge_is_not_a_cycle(tmp_path: Path) -> None:
     b.op("while/Merge", "Merge", ["while/Enter", "while/NextIteration"])
     b.const("while/Less/y", 10.0)
     b.op("while/Less", "Less", ["while/Merge", "while/Less/y"])
-    b.op("while/LoopCond", "LoopCond", ["while/Less"], dtype=None)
+    b.op("while/LoopCond", "LoopCond", ["while/Less"], t=None)
     b.op("while/Switch", "Switch", ["while/Merge", "while/LoopCond"])
     b.op("while/Identity", "Identity", ["while/Switch:1"])
     b.const("while/add/y", 1.0)
