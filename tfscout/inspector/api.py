@@ -8,6 +8,8 @@ from tfscout.inspector.analysis import GraphAnalysis
 from tfscout.inspector.command import CommandSpec, tf2onnx_command
 from tfscout.inspector.graph import TensorRef
 from tfscout.inspector.loaders import load_model
+from tfscout.inspector.opsupport import SupportTable
+from tfscout.inspector.precheck import PrecheckResult, run_precheck
 from tfscout.inspector.recommend import Interface, choose_interface, input_candidates, output_candidates
 from tfscout.inspector.report import Report, SignatureInfo
 from tfscout.inspector.safety import scan_unsafe
@@ -33,23 +35,33 @@ def _training_notes(a: GraphAnalysis, iface: Interface) -> list[str]:
     return notes
 
 
-def report_for(a: GraphAnalysis, iface: Interface, opset: int | None = None,
-               output_path: str = "model.onnx") -> Report:
+def command_spec(a: GraphAnalysis, iface: Interface, opset: int, extra_opset: str | None = None,
+                 output_path: str = "model.onnx") -> CommandSpec:
+    """The tf2onnx command's contents for an interface: names with ports, shapes inline, opset."""
     g = a.graph
-    src = a.source
-    chosen_opset = opset or DEFAULT_OPSET
-    inputs = input_candidates(a, iface)
-    outputs = output_candidates(a, iface)
-    by_name = {c.name: c for c in inputs}
+    by_name = {c.name: c for c in input_candidates(a, iface)}
     cmd_inputs = [(g.tensor_name(r), by_name[g.tensor_name(r)].shape if g.tensor_name(r) in by_name else None)
                   for r in iface.inputs]
     for sw in iface.mode_switches.values():
         cmd_inputs.append((sw.name, a.shapes.shape(g.resolve(sw.name) or TensorRef(0, 0))))
-    spec = CommandSpec(
-        inputs=cmd_inputs, outputs=[g.tensor_name(r) for r in iface.outputs], opset=chosen_opset,
-        signature=iface.signature.name if iface.signature and src.format == "saved_model" else None,
-        output_path=output_path,
+    return CommandSpec(
+        inputs=cmd_inputs, outputs=[g.tensor_name(r) for r in iface.outputs], opset=opset,
+        signature=iface.signature.name if iface.signature and a.source.format == "saved_model" else None,
+        extra_opset=extra_opset, output_path=output_path,
     )
+
+
+def report_for(a: GraphAnalysis, iface: Interface, opset: int | None = None,
+               output_path: str = "model.onnx", support: SupportTable | None = None,
+               extra_opsets: dict[str, int] | None = None) -> Report:
+    g = a.graph
+    src = a.source
+    inputs = input_candidates(a, iface)
+    outputs = output_candidates(a, iface)
+    check: PrecheckResult = run_precheck(a, iface, opset, support, extra_opsets)
+    extras = {**check.needed_extra_opsets, **check.extra_opsets}
+    spec = command_spec(a, iface, opset or check.recommended_opset,
+                        ",".join(f"{d}:{v}" for d, v in sorted(extras.items())) or None, output_path)
     report = Report(
         path=src.path, format=src.format, nodes=len(g), inputs=inputs, outputs=outputs,
         mode_switches=list(iface.mode_switches.values()),
@@ -63,15 +75,19 @@ def report_for(a: GraphAnalysis, iface: Interface, opset: int | None = None,
         training_graph=a.roles.is_training_graph, training_notes=_training_notes(a, iface),
         op_counts=dict(sorted(g.op_counts().items(), key=lambda kv: (-kv[1], kv[0]))),
         subgraph_nodes=len(iface.subgraph), names_given=iface.given_inputs or iface.given_outputs,
-        warnings=list(src.warnings) + g.warnings() + iface.notes,
+        warnings=list(src.warnings) + g.warnings() + iface.notes + check.warnings,
     )
-    report.opset.recommended = chosen_opset
+    report.unsupported = check.issues
+    report.opset.required = check.required_opset
+    report.opset.recommended = check.recommended_opset
+    report.precheck = check.summary()
     return report
 
 
 def inspect_model(path: str | Path, inputs: str | list[str] | None = None, outputs: str | list[str] | None = None,
-                  opset: int | None = None, tags: list[str] | None = None, signature: str | None = None) -> Report:
-    """Load ``path`` (any TF1 format), rank its interface and return the Report."""
+                  opset: int | None = None, tags: list[str] | None = None, signature: str | None = None,
+                  support: SupportTable | None = None, extra_opsets: dict[str, int] | None = None) -> Report:
+    """Load ``path`` (any TF1 format), rank its interface, pre-check it and return the Report."""
     a = analyse_path(path, tags)
     iface = choose_interface(a, inputs, outputs, signature)
-    return report_for(a, iface, opset)
+    return report_for(a, iface, opset, support=support, extra_opsets=extra_opsets)

@@ -1,0 +1,195 @@
+"""``tfscout check --confirm``: convert the checked subgraph with tf2onnx for real and compare.
+
+The fast pre-check models tf2onnx; this asks tf2onnx itself. It runs ``python -m tf2onnx.convert``
+with the very arguments tfscout prints (same inputs, outputs and opset; into a temporary file) in a
+child process with a time limit, reads its log line by line and lists every op type on which the
+two answers differ.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tfscout.converter.runner import run_command
+from tfscout.converter.tf2onnx_log import Tf2onnxLog, parse_tf2onnx_log
+from tfscout.errors import RunnerError, require
+from tfscout.inspector.analysis import GraphAnalysis
+from tfscout.inspector.api import command_spec
+from tfscout.inspector.command import tf2onnx_argv
+from tfscout.inspector.precheck import PrecheckResult, unsupported_set
+from tfscout.inspector.recommend import Interface
+
+DEFAULT_TIMEOUT = 600.0
+_TAIL = 12
+
+
+@dataclass
+class Disagreement:
+    """One op type on which the fast answer and tf2onnx differ."""
+
+    op: str
+    kind: str  # missed: tf2onnx did not convert it, the pre-check did not flag it | false_alarm: the reverse
+    fast: str  # the pre-check's status, or "not on the path"
+    tf2onnx: str  # "not supported" | "converted"
+    nodes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ConfirmResult:
+    """What a real tf2onnx run said about the checked subgraph, and where it disagrees."""
+
+    command: list[str]
+    seconds: float
+    returncode: int
+    timed_out: bool
+    reached_handlers: bool
+    unsupported: dict[str, list[str]]
+    failed_nodes: list[str]
+    exception: str | None
+    rewriter_errors: list[str]
+    disagreements: list[Disagreement]
+    conditional_outcomes: dict[str, str]
+    peak_rss_mb: float | None = None
+    log_tail: list[str] = field(default_factory=list)
+
+    @property
+    def agrees(self) -> bool | None:
+        """True/False when tf2onnx got as far as its handlers; None when it stopped before."""
+        if not self.reached_handlers:
+            return None
+        return not self.disagreements
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["agrees"] = self.agrees
+        return data
+
+
+def compare(result: PrecheckResult, log: Tf2onnxLog, reached_handlers: bool) -> tuple[list[Disagreement], dict[str, str]]:
+    """Differences between the pre-check and tf2onnx's log, and how each conditional op turned out."""
+    fast_blocking = unsupported_set(result)
+    conditional = {op for op, status in result.statuses.items() if status == "conditional"}
+    reported = set(log.unsupported)
+    out: list[Disagreement] = []
+    for op in sorted(reported - fast_blocking - conditional):
+        out.append(Disagreement(op, "missed", result.statuses.get(op, "not on the path"), "not supported",
+                                log.unsupported[op][:10]))
+    if reached_handlers:
+        nodes = {i.op: i.nodes for i in result.blocking}
+        for op in sorted(fast_blocking - reported):
+            out.append(Disagreement(op, "false_alarm", result.statuses.get(op, "unsupported"), "converted",
+                                    nodes.get(op, [])[:10]))
+    outcomes = {op: ("not supported" if op in reported else "converted") for op in sorted(conditional)}
+    if not reached_handlers:
+        outcomes = {op: "unknown" for op in outcomes}
+    return out, outcomes
+
+
+def _source_for_tf2onnx(a: GraphAnalysis, tmp: Path) -> Any:
+    """The model as tf2onnx can read it: a text GraphDef is written out in binary form first."""
+    source = a.source
+    if source.format != "graphdef_text":
+        return source
+    binary = tmp / "graph.pb"
+    binary.write_bytes(source.graph_def.SerializeToString())
+    return dataclasses.replace(source, format="graphdef", model_file=str(binary))
+
+
+def confirm_precheck(a: GraphAnalysis, iface: Interface, result: PrecheckResult,
+                     timeout: float = DEFAULT_TIMEOUT, cancel: threading.Event | None = None,
+                     on_line: Callable[[str], None] | None = None) -> ConfirmResult:
+    """Run tf2onnx on the same subgraph at the same opset as ``result`` and compare the answers."""
+    require("tf2onnx", "convert")
+    extra = ",".join(f"{d}:{v}" for d, v in sorted(result.extra_opsets.items())) or None
+    with tempfile.TemporaryDirectory(prefix="tfscout-confirm-") as tmp_name:
+        tmp = Path(tmp_name)
+        out = tmp / "model.onnx"
+        spec = command_spec(a, iface, result.opset, extra, str(out))
+        argv, _before = tf2onnx_argv(_source_for_tf2onnx(a, tmp), spec)
+        command = [sys.executable, "-m", "tf2onnx.convert", *argv]
+        run = run_command(command, timeout=timeout, cancel=cancel, on_line=on_line, cwd=tmp_name)
+        if run.cancelled:
+            raise RunnerError("the tf2onnx trial conversion was cancelled", "run it again when ready")
+        if run.timed_out:
+            raise RunnerError(f"the tf2onnx trial conversion did not finish within {timeout:.0f} s and was stopped",
+                              "raise the limit with --timeout, or cut the graph smaller with --inputs/--outputs")
+        log = parse_tf2onnx_log(run.lines)
+        if run.crashed and log.exception is None:
+            log.exception = f"tf2onnx crashed ({run.signal_name()})"
+        reached = out.exists() or bool(log.unsupported) or bool(log.failed_nodes)
+    disagreements, outcomes = compare(result, log, reached)
+    return ConfirmResult(
+        command=command, seconds=run.seconds, returncode=run.returncode, timed_out=run.timed_out,
+        reached_handlers=reached, unsupported=log.unsupported, failed_nodes=log.failed_nodes,
+        exception=log.exception, rewriter_errors=log.rewriter_errors, disagreements=disagreements,
+        conditional_outcomes=outcomes, peak_rss_mb=run.peak_rss_mb,
+        log_tail=[line for line in run.lines if line.strip()][-_TAIL:],
+    )
+
+
+@dataclass
+class CheckOutcome:
+    """``tfscout check``: the report with its pre-check, and the tf2onnx trial when asked for."""
+
+    report: Any
+    confirm: ConfirmResult | None = None
+
+    @property
+    def blocks(self) -> bool:
+        from tfscout.inspector.precheck_render import precheck_blocks
+
+        if precheck_blocks(self.report):
+            return True
+        c = self.confirm
+        return c is not None and (not c.reached_handlers or bool(c.unsupported) or bool(c.failed_nodes))
+
+
+def check_model(path: str, inputs: str | None = None, outputs: str | None = None, opset: int | None = None,
+                tags: list[str] | None = None, signature: str | None = None,
+                extra_opsets: dict[str, int] | None = None, confirm: bool = False,
+                timeout: float = DEFAULT_TIMEOUT, on_line: Callable[[str], None] | None = None) -> CheckOutcome:
+    """Pre-check a model (and with ``confirm``, convert the same subgraph with tf2onnx and compare)."""
+    from tfscout.converter.support_table import support_table_for_installed
+    from tfscout.inspector.api import analyse_path, report_for
+    from tfscout.inspector.precheck import run_precheck
+    from tfscout.inspector.recommend import choose_interface
+
+    a = analyse_path(path, tags)
+    iface = choose_interface(a, inputs, outputs, signature)
+    table = support_table_for_installed()
+    report = report_for(a, iface, opset, support=table, extra_opsets=extra_opsets)
+    if not confirm:
+        return CheckOutcome(report)
+    result = run_precheck(a, iface, opset, table, extra_opsets)
+    return CheckOutcome(report, confirm_precheck(a, iface, result, timeout=timeout, on_line=on_line))
+
+
+def confirm_text(c: ConfirmResult) -> str:
+    peak = f", peak {c.peak_rss_mb / 1024:.1f} GB" if c.peak_rss_mb else ""
+    out = ["", f"Confirmed with a tf2onnx trial conversion ({c.seconds:.1f} s{peak})"]
+    if not c.reached_handlers:
+        out.append("  tf2onnx stopped before it checked the ops: " + (c.exception or f"exit {c.returncode}"))
+        out.extend(f"    | {line}" for line in c.log_tail[-4:])
+    elif c.agrees:
+        ops = ", ".join(sorted(c.unsupported)) or "none"
+        out.append(f"  agrees with the pre-check; tf2onnx reported as not supported: {ops}")
+    for d in c.disagreements:
+        what = ("tf2onnx did not convert it, the pre-check said " if d.kind == "missed"
+                else "the pre-check flagged it, tf2onnx converted it: ")
+        out.append(f"  DISAGREES on {d.op}: {what}{d.fast} ({', '.join(d.nodes[:3])})")
+    for outcome in ("converted", "not supported", "unknown"):
+        ops = [op for op, o in c.conditional_outcomes.items() if o == outcome]
+        if ops:
+            out.append(f"  conditional ops {outcome}: {', '.join(ops)}")
+    if c.failed_nodes:
+        out.append(f"  tf2onnx handlers failed on {len(c.failed_nodes)} node(s): {', '.join(c.failed_nodes[:3])}")
+    if c.reached_handlers and c.exception:
+        out.append(f"  tf2onnx raised: {c.exception}")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,405 @@
+"""The pre-check: which ops between the chosen inputs and outputs tf2onnx will not convert, and at which opset.
+
+Comparing every op type in the file with tf2onnx's registry is wrong in both directions. This
+models what tf2onnx does first (see :mod:`tfscout.inspector.rewrites`): cut at the inputs, keep the
+data ancestors of the outputs, freeze variables, fold constants, rewrite fused ops and TF1 control
+flow. Only the nodes left then meet a handler, and only their op types are judged, against the
+table of :mod:`tfscout.inspector.opsupport`. No TensorFlow, no tf2onnx.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tfscout.inspector import rewrites
+from tfscout.inspector.analysis import GraphAnalysis
+from tfscout.inspector.graph import Graph, TensorRef
+from tfscout.inspector.opsupport import SupportTable, load_support_table
+from tfscout.inspector.optable import default_op_table
+from tfscout.inspector.precheck_hints import hint_for
+from tfscout.inspector.recommend import Interface
+from tfscout.inspector.report import OpIssue
+
+DEFAULT_OPSET = 15
+BLOCKING = frozenset({"needs_opset", "needs_extra_opset", "unsupported"})
+# Worst first: an op type seen with several verdicts is reported with the worst.
+SEVERITY = {"unsupported": 4, "needs_extra_opset": 3, "needs_opset": 2, "conditional": 1, "supported": 0}
+_MAX_NODES_LISTED = 50
+
+
+@dataclass
+class Verdict:
+    """What happens to one node at the handlers."""
+
+    status: str
+    min_opset: int | None = None
+    domain: str | None = None
+    domain_version: int | None = None
+    kind: str = "handler"  # handler | neutral | fused | qdq | loop | cond | rnn_cell | call | unknown_op
+    part: str | None = None  # for a fused op: the part that decides the verdict
+
+
+@dataclass
+class PathModel:
+    """The nodes tf2onnx sees between the inputs and the outputs, after freezing and folding."""
+
+    subgraph: set[int]
+    constant: set[int]
+    live: list[int]  # in the subgraph, needed by the outputs, and not folded: these meet handlers
+    output_nodes: set[int]
+
+
+@dataclass
+class PrecheckResult:
+    opset: int
+    extra_opsets: dict[str, int]
+    issues: list[OpIssue]
+    statuses: dict[str, str]
+    required_opset: int | None
+    recommended_opset: int
+    needed_extra_opsets: dict[str, int]
+    table: str
+    subgraph_nodes: int
+    folded_nodes: int
+    checked_nodes: int
+    load_blockers: dict[str, list[str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def blocking(self) -> list[OpIssue]:
+        return [i for i in self.issues if i.status in BLOCKING]
+
+    @property
+    def blocks(self) -> bool:
+        """Whether tf2onnx, run as checked, will not convert the path (or not even load the graph)."""
+        return bool(self.blocking or self.load_blockers)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "ran": True, "opset": self.opset,
+            "extra_opsets": [f"{d}:{v}" for d, v in self.extra_opsets.items()],
+            "table": self.table, "subgraph_nodes": self.subgraph_nodes, "folded_nodes": self.folded_nodes,
+            "checked_nodes": self.checked_nodes, "blocking": sorted({i.op for i in self.blocking}),
+            "conditional": sorted({i.op for i in self.issues if i.status == "conditional"}),
+            "required_opset": self.required_opset, "recommended_opset": self.recommended_opset,
+            "needed_extra_opsets": [f"{d}:{v}" for d, v in self.needed_extra_opsets.items()],
+            "load_blockers": {op: nodes[:_MAX_NODES_LISTED] for op, nodes in self.load_blockers.items()},
+            "op_types": dict(sorted(self.statuses.items())), "notes": list(self.notes),
+        }
+
+
+# ---------------------------------------------------------------------------------------------
+# The path: cut, prune, freeze, fold
+
+
+def conversion_subgraph(g: Graph, inputs: list[TensorRef], outputs: list[TensorRef]) -> set[int]:
+    """Data ancestors of the outputs; an input tensor is a cut (tf2onnx puts a placeholder there)."""
+    cut = set(inputs)
+    seen: set[int] = set()
+    stack = [r.node for r in outputs if r not in cut]
+    while stack:
+        i = stack.pop()
+        if i in seen:
+            continue
+        seen.add(i)
+        for src, port in g.inputs[i]:
+            if src not in seen and TensorRef(src, port) not in cut:
+                stack.append(src)
+    return seen
+
+
+def _shape_is_constant(a: GraphAnalysis, i: int, cut: set[TensorRef]) -> bool:
+    """Grappler turns Shape/Size/Rank into constants when the static shape of the input is known."""
+    g = a.graph
+    refs = [TensorRef(s, p) for s, p in g.inputs[i]]
+    if not refs:
+        return False
+    for ref in refs:
+        shape = a.shapes.shape(ref)
+        if shape is None:
+            return False
+        if g.ops[i] != "Rank" and any(d < 0 for d in shape):
+            return False
+    return True
+
+
+def fold_constants(a: GraphAnalysis, nodes: set[int], inputs: list[TensorRef], outputs: list[TensorRef],
+                   fixed: set[int]) -> set[int]:
+    """The nodes of ``nodes`` that are constants once tf2onnx has frozen and folded the graph."""
+    g = a.graph
+    cut = set(inputs)
+    output_nodes = {r.node for r in outputs}
+    const: set[int] = set()
+    for i in g.topological_order():
+        if i not in nodes:
+            continue
+        op = g.ops[i]
+        if i in fixed or op in rewrites.CONST_SOURCE_OPS or op in rewrites.FROZEN_OPS:
+            const.add(i)
+            continue
+        if i in output_nodes:
+            continue  # tf2onnx never folds a graph output; grappler preserves fetched nodes
+        ins = g.inputs[i]
+        if not ins:
+            continue
+        if op in rewrites.SHAPE_FACT_OPS and _shape_is_constant(a, i, cut):
+            const.add(i)
+            continue
+        if any(src not in const or TensorRef(src, port) in cut for src, port in ins):
+            continue
+        sig = g.op_table.get(op)
+        if sig is None:
+            continue  # TensorFlow cannot run what it does not know
+        if rewrites.is_foldable_kind(op, g.num_outputs(i), sig.stateful):
+            const.add(i)
+    return const
+
+
+def trace_path(a: GraphAnalysis, inputs: list[TensorRef], outputs: list[TensorRef],
+               fixed: set[int] | None = None) -> PathModel:
+    g = a.graph
+    sub = conversion_subgraph(g, inputs, outputs)
+    const = fold_constants(a, sub, inputs, outputs, fixed or set())
+    cut = set(inputs)
+    output_nodes = {r.node for r in outputs if r not in cut}
+    live: list[int] = []
+    seen: set[int] = set()
+    stack = sorted(output_nodes)
+    while stack:
+        i = stack.pop()
+        if i in seen:
+            continue
+        seen.add(i)
+        if i in const:
+            continue  # a constant needs none of its inputs
+        live.append(i)
+        for src, port in g.inputs[i]:
+            if src not in seen and TensorRef(src, port) not in cut:
+                stack.append(src)
+    live.sort()
+    return PathModel(subgraph=sub, constant=const & sub, live=live, output_nodes=output_nodes)
+
+
+# ---------------------------------------------------------------------------------------------
+# One node's verdict
+
+
+def table_verdict(op: str, table: SupportTable, opset: int, extra: dict[str, int]) -> Verdict:
+    """The verdict of tf2onnx's registry alone, at ``opset`` with the ``extra`` domains enabled."""
+    entry = table.get(op)
+    if entry is None:
+        return Verdict("unsupported")
+    n = entry.min_opset
+    if n is not None and n <= opset:
+        return Verdict("supported", n)
+    for domain, version in sorted(entry.extra_domains().items()):
+        if extra.get(domain, 0) >= version:
+            return Verdict("supported", n, domain, version)
+    if n is not None and n <= table.max_opset:
+        return Verdict("needs_opset", n)
+    extras = entry.extra_domains()
+    if extras:
+        domain, version = sorted(extras.items())[0]
+        return Verdict("needs_extra_opset", n, domain, version)
+    return Verdict("unsupported", n)
+
+
+def _worst(verdicts: list[Verdict]) -> Verdict:
+    worst = max(verdicts, key=lambda v: SEVERITY[v.status])
+    opsets = [v.min_opset for v in verdicts if v.min_opset is not None]
+    return Verdict(worst.status, max(opsets) if opsets else None, worst.domain, worst.domain_version,
+                   worst.kind, worst.part)
+
+
+def _attr_strings(g: Graph, i: int, key: str) -> list[str]:
+    attr = g.attr(i, key)
+    if attr is None:
+        return []
+    return [s.decode("utf-8", "replace") for s in attr.list.s]
+
+
+@dataclass
+class _Context:
+    g: Graph
+    table: SupportTable
+    opset: int
+    extra: dict[str, int]
+    has_loop: bool
+    in_loop: set[int]
+    functions: set[str]
+
+
+def node_verdict(ctx: _Context, i: int) -> Verdict:
+    g = ctx.g
+    op = g.ops[i]
+    if op in rewrites.NEUTRAL_OPS:
+        return Verdict("supported", kind="neutral")
+    if op in rewrites.FUSED_OPS:
+        parts = rewrites.fused_parts(op, _attr_strings(g, i, "fused_ops"))
+        verdicts = []
+        for part in parts:
+            v = table_verdict(part, ctx.table, ctx.opset, ctx.extra)
+            v.kind, v.part = "fused", part
+            verdicts.append(v)
+        return _worst(verdicts)
+    if op in rewrites.QDQ_ARITY and len(g.inputs[i]) == rewrites.QDQ_ARITY[op]:
+        axis = g.attr(i, "axis")
+        need = rewrites.QDQ_AXIS_OPSET if axis is not None and axis.i != -1 else rewrites.QDQ_OPSET
+        return Verdict("supported" if need <= ctx.opset else "needs_opset", need, kind="qdq")
+    if op in rewrites.LOOP_OPS or (op in rewrites.LOOP_TENSOR_ARRAY_OPS and ctx.has_loop) \
+            or (op in rewrites.RNN_CELL_OPS and i in ctx.in_loop):
+        loop = ctx.table.get("Loop")
+        return Verdict("conditional", loop.min_opset if loop else None, kind="loop")
+    if op in rewrites.COND_OPS and i in ctx.in_loop:
+        loop = ctx.table.get("Loop")
+        return Verdict("conditional", loop.min_opset if loop else None, kind="loop")
+    if op in rewrites.COND_OPS:
+        cond = ctx.table.get("If")
+        return Verdict("conditional", cond.min_opset if cond else None, kind="cond")
+    if op in rewrites.CALL_OPS:
+        target = g.attr(i, "f")
+        found = target is not None and target.func.name in ctx.functions
+        return Verdict("supported" if found else "unsupported", kind="call")
+    verdict = table_verdict(op, ctx.table, ctx.opset, ctx.extra)
+    if verdict.status == "unsupported" and default_op_table().get(op) is None:
+        verdict.kind = "unknown_op"
+    return verdict
+
+
+def load_blockers(g: Graph) -> dict[str, list[str]]:
+    """Op types TensorFlow does not register, anywhere in the graph.
+
+    tf2onnx imports the whole file into TensorFlow before it cuts anything, so one such node,
+    even far from the path, stops the conversion ("Op type not registered").
+    """
+    table = default_op_table()
+    found: dict[str, list[str]] = {}
+    for name, op in zip(g.names, g.ops, strict=True):
+        if table.get(op) is None:
+            found.setdefault(op, []).append(name)
+    return dict(sorted(found.items()))
+
+
+# ---------------------------------------------------------------------------------------------
+# The whole check
+
+
+def _function_body_nodes(g: Graph, live: list[int]) -> list[tuple[str, str]]:
+    """(op type, "function/node") of every node in a function that a live node calls, transitively."""
+    library = {f.signature.name: f for f in g.graph_def.library.function}
+    if not library:
+        return []
+    pending: list[str] = []
+    for i in live:
+        node = g.node(i)
+        if node.op in library:
+            pending.append(node.op)
+        for value in node.attr.values():
+            if value.HasField("func") and value.func.name in library:
+                pending.append(value.func.name)
+    seen: set[str] = set()
+    found: list[tuple[str, str]] = []
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for node in library[name].node_def:
+            found.append((node.op, f"{name}/{node.name}"))
+            if node.op in library:
+                pending.append(node.op)
+            for value in node.attr.values():
+                if value.HasField("func") and value.func.name in library:
+                    pending.append(value.func.name)
+    return found
+
+
+def run_precheck(a: GraphAnalysis, iface: Interface, opset: int | None = None,
+                 table: SupportTable | None = None, extra_opsets: dict[str, int] | None = None) -> PrecheckResult:
+    """Pre-check the subgraph between ``iface.inputs`` and ``iface.outputs``.
+
+    At ``opset`` when given; otherwise at the recommended opset: 15, or the lowest opset above it
+    that every op on the path needs (at most tf2onnx's highest).
+    """
+    table = table or load_support_table()
+    result = _precheck_at(a, iface, opset or DEFAULT_OPSET, table, dict(extra_opsets or {}))
+    if opset is None and result.recommended_opset != result.opset:
+        result = _precheck_at(a, iface, result.recommended_opset, table, dict(extra_opsets or {}))
+    return result
+
+
+def _precheck_at(a: GraphAnalysis, iface: Interface, target: int, table: SupportTable,
+                 extra: dict[str, int]) -> PrecheckResult:
+    g = a.graph
+    fixed = set(iface.mode_switches)
+    path = trace_path(a, iface.inputs, iface.outputs, fixed)
+    ctx = _Context(g=g, table=table, opset=target, extra=extra,
+                   has_loop=any(g.ops[i] == "LoopCond" for i in path.live), in_loop=a.in_loop,
+                   functions={f.signature.name for f in g.graph_def.library.function})
+    verdicts: dict[tuple[str, str, str | None, int | None, str | None], list[str]] = {}
+    required: list[int] = []
+    kinds: dict[tuple[str, str, str | None, int | None, str | None], str] = {}
+    for i in path.live:
+        v = node_verdict(ctx, i)
+        key = (g.ops[i], v.status, v.domain, v.min_opset, v.part)
+        verdicts.setdefault(key, []).append(g.names[i])
+        kinds[key] = v.kind
+        if v.min_opset is not None and v.status in ("supported", "needs_opset", "conditional"):
+            required.append(v.min_opset)
+    for op, where in _function_body_nodes(g, path.live):
+        if op in rewrites.CONST_SOURCE_OPS:
+            continue
+        v = table_verdict(op, table, target, extra)
+        if op in rewrites.NEUTRAL_OPS:
+            v = Verdict("supported", kind="neutral")
+        key = (op, v.status, v.domain, v.min_opset, None)
+        verdicts.setdefault(key, []).append(where)
+        kinds[key] = "function_body"
+        if v.min_opset is not None and v.status in ("supported", "needs_opset"):
+            required.append(v.min_opset)
+    issues: list[OpIssue] = []
+    statuses: dict[str, str] = {}
+    needed_extra: dict[str, int] = {}
+    for (op, status, domain, min_opset, part), nodes in verdicts.items():
+        if op not in statuses or SEVERITY[status] > SEVERITY[statuses[op]]:
+            statuses[op] = status
+        if status == "needs_extra_opset" and domain is not None:
+            needed_extra[domain] = max(needed_extra.get(domain, 0), table.domains.get(domain, 1))
+        if status == "supported":
+            continue
+        issues.append(OpIssue(
+            op=op, nodes=nodes[:_MAX_NODES_LISTED], status=status, min_opset=min_opset,
+            hint=hint_for(a, op, status, nodes, min_opset, domain, table.domains.get(domain or "", 1), part,
+                          kinds[(op, status, domain, min_opset, part)]),
+            domain=domain,
+        ))
+    issues.sort(key=lambda u: (-SEVERITY[u.status], u.op))
+    required_opset = max(required) if required else None
+    recommended = min(max(target, required_opset or 1), table.max_opset)
+    notes = []
+    if fixed:
+        notes.append("mode switches fixed to their inference values: " + ", ".join(
+            sw.name for sw in iface.mode_switches.values()))
+    if ctx.functions:
+        notes.append("ops inside function bodies are judged by type only (no folding modelled there)")
+    blockers = load_blockers(g)
+    warnings = list(table.warnings)
+    for op, nodes in blockers.items():
+        warnings.append(f"TensorFlow does not register op type {op} ({nodes[0]}"
+                        + (f" and {len(nodes) - 1} more" if len(nodes) > 1 else "")
+                        + "): tf2onnx loads the whole file into TensorFlow first and will fail with "
+                        "'Op type not registered'; extract the subgraph into a new file before converting")
+    return PrecheckResult(
+        opset=target, extra_opsets=extra, issues=issues, statuses=statuses, required_opset=required_opset,
+        recommended_opset=recommended, needed_extra_opsets=dict(sorted(needed_extra.items())),
+        table=table.describe(), subgraph_nodes=len(path.subgraph), folded_nodes=len(path.constant),
+        checked_nodes=len(path.live), load_blockers=blockers, warnings=warnings, notes=notes,
+    )
+
+
+def unsupported_set(result: PrecheckResult) -> set[str]:
+    """The op types tf2onnx would report as not supported at the checked setting."""
+    return {issue.op for issue in result.blocking}
+

@@ -1,0 +1,81 @@
+"""Text for ``tfscout check``: the interface checked, the verdict per op type, and the command."""
+
+from __future__ import annotations
+
+from tfscout.inspector.report import OpIssue, Report
+
+_NODES_SHOWN = 3
+
+
+def _nodes(issue: OpIssue) -> str:
+    shown = ", ".join(issue.nodes[:_NODES_SHOWN])
+    more = len(issue.nodes) - _NODES_SHOWN
+    return shown + (f" (+{more})" if more > 0 else "")
+
+
+def _status(issue: OpIssue) -> str:
+    if issue.status == "needs_opset":
+        return f"needs opset {issue.min_opset}"
+    if issue.status == "needs_extra_opset":
+        return f"needs {issue.domain}"
+    return issue.status
+
+
+def precheck_blocks(report: Report) -> bool:
+    pre = report.precheck
+    return bool(report.blocking or pre.get("load_blockers"))
+
+
+def precheck_text(report: Report) -> str:
+    pre = report.precheck
+    out: list[str] = [f"{report.path}  {report.format}, {report.nodes:,} nodes"]
+    given = "given" if report.names_given else "recommended"
+    out.append(f"  inputs ({given}):  " + (", ".join(c.name for c in report.recommended_inputs) or "(none)"))
+    out.append(f"  outputs ({given}): " + (", ".join(c.name for c in report.recommended_outputs) or "(none)"))
+    for sw in report.mode_switches:
+        out.append(f"  mode switch fixed: {sw.name} = {sw.value!r}")
+    out.append("")
+    head = f"Pre-check at opset {pre.get('opset')}"
+    if pre.get("extra_opsets"):
+        head += " with " + ", ".join(pre["extra_opsets"])
+    head += f" (lowest that works: {report.opset.required or '-'}; recommended: {report.opset.recommended})"
+    out.append(head + f"  [{pre.get('table', '')}]")
+    out.append(f"  {pre.get('subgraph_nodes', 0):,} nodes on the path, {pre.get('folded_nodes', 0):,} folded into "
+               f"constants, {pre.get('checked_nodes', 0):,} reach tf2onnx's handlers")
+    width = max([len(_status(i)) for i in report.unsupported] + [11])
+    for issue in report.unsupported:
+        if issue.status == "conditional":
+            continue
+        out.append(f"  {_status(issue).ljust(width)}  {issue.op}: {_nodes(issue)}")
+        if issue.hint:
+            out.append(f"      - {issue.hint}")
+    by_hint: dict[str, list[OpIssue]] = {}
+    for issue in report.unsupported:
+        if issue.status == "conditional":
+            by_hint.setdefault(issue.hint, []).append(issue)
+    for hint, issues in by_hint.items():
+        count = sum(len(i.nodes) for i in issues)
+        out.append(f"  {'conditional'.ljust(width)}  {', '.join(i.op for i in issues)} ({count} nodes)")
+        if hint:
+            out.append(f"      - {hint}")
+    for op, nodes in pre.get("load_blockers", {}).items():
+        out.append(f"  {'cannot load'.ljust(width)}  {op}: {', '.join(nodes[:_NODES_SHOWN])}")
+    blocking = sorted({i.op for i in report.blocking})
+    if blocking:
+        out.append(f"  => tf2onnx will not convert {len(blocking)} op type(s) on this path: {', '.join(blocking)}")
+    elif pre.get("load_blockers"):
+        out.append("  => tf2onnx cannot load this file as it is")
+    else:
+        conditional = pre.get("conditional") or []
+        tail = f" ({len(conditional)} conditional on a rewriter)" if conditional else ""
+        out.append("  => tf2onnx should convert every op on the path" + tail)
+    for note in pre.get("notes", []):
+        out.append(f"  note: {note}")
+    if report.warnings:
+        out.append("")
+        out.append("Warnings")
+        out.extend(f"  ! {w}" for w in report.warnings)
+    out.append("")
+    out.append("tf2onnx command")
+    out.append(f"  {report.tf2onnx_command}")
+    return "\n".join(out) + "\n"
