@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import CORPUS
 from tfscout.inspector.opsupport import (
     cached_table_path,
     load_shipped,
@@ -128,10 +129,8 @@ def test_corrupt_cache_file_is_reported(cache: Path) -> None:
 
 
 def test_precheck_imports_no_heavy_runtime() -> None:
-    corpus = Path(__file__).resolve().parents[3] / "shared" / "corpus"
-    graph = next(corpus.glob("kws_dnn_s/*.pb"), None)
-    if graph is None:
-        pytest.skip("corpus not available")
+    graph = next(CORPUS.glob("kws_dnn_s/*.pb"), None)
+    assert graph is not None, f"corpus missing at {CORPUS}"
     code = (
         "import sys\n"
         "from tfscout.inspector.api import inspect_model\n"

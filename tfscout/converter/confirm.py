@@ -178,8 +178,8 @@ def confirm_text(c: ConfirmResult) -> str:
         out.append("  tf2onnx stopped before it checked the ops: " + (c.exception or f"exit {c.returncode}"))
         out.extend(f"    | {line}" for line in c.log_tail[-4:])
     elif c.agrees:
-        ops = ", ".join(sorted(c.unsupported)) or "none"
-        out.append(f"  agrees with the pre-check; tf2onnx reported as not supported: {ops}")
+        names = ", ".join(sorted(c.unsupported)) or "none"
+        out.append(f"  agrees with the pre-check; tf2onnx reported as not supported: {names}")
     for d in c.disagreements:
         what = ("tf2onnx did not convert it, the pre-check said " if d.kind == "missed"
                 else "the pre-check flagged it, tf2onnx converted it: ")

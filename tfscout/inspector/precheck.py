@@ -236,6 +236,10 @@ def node_verdict(ctx: _Context, i: int) -> Verdict:
     op = g.ops[i]
     if op in rewrites.NEUTRAL_OPS:
         return Verdict("supported", kind="neutral")
+    if op in rewrites.FREEZE_RENAMES and reads_variable(g, i):
+        frozen = table_verdict(rewrites.FREEZE_RENAMES[op], ctx.table, ctx.opset, ctx.extra)
+        frozen.kind, frozen.part = "frozen", rewrites.FREEZE_RENAMES[op]
+        return frozen
     if op in rewrites.FUSED_OPS:
         parts = rewrites.fused_parts(op, _attr_strings(g, i, "fused_ops"))
         verdicts = []
@@ -266,6 +270,20 @@ def node_verdict(ctx: _Context, i: int) -> Verdict:
     if verdict.status == "unsupported" and default_op_table().get(op) is None:
         verdict.kind = "unknown_op"
     return verdict
+
+
+def reads_variable(g: Graph, i: int) -> bool:
+    """Whether the first input of node ``i`` comes from a variable that freezing turns into a constant."""
+    seen: set[int] = set()
+    while g.inputs[i] and i not in seen:
+        seen.add(i)
+        src = g.inputs[i][0][0]
+        if g.ops[src] in rewrites.FROZEN_OPS:
+            return True
+        if g.ops[src] not in rewrites.FREEZE_PASS_THROUGH_OPS:
+            return False
+        i = src
+    return False
 
 
 def load_blockers(g: Graph) -> dict[str, list[str]]:
@@ -348,7 +366,8 @@ def _precheck_at(a: GraphAnalysis, iface: Interface, target: int, table: Support
         kinds[key] = v.kind
         if v.min_opset is not None and v.status in ("supported", "needs_opset", "conditional"):
             required.append(v.min_opset)
-    for op, where in _function_body_nodes(g, path.live):
+    body_nodes = _function_body_nodes(g, path.live)
+    for op, where in body_nodes:
         if op in rewrites.CONST_SOURCE_OPS:
             continue
         v = table_verdict(op, table, target, extra)
@@ -382,8 +401,9 @@ def _precheck_at(a: GraphAnalysis, iface: Interface, target: int, table: Support
     if fixed:
         notes.append("mode switches fixed to their inference values: " + ", ".join(
             sw.name for sw in iface.mode_switches.values()))
-    if ctx.functions:
-        notes.append("ops inside function bodies are judged by type only (no folding modelled there)")
+    if body_nodes:
+        notes.append(f"{len(body_nodes)} nodes inside called functions are judged by op type only "
+                     "(no folding modelled there)")
     blockers = load_blockers(g)
     warnings = list(table.warnings)
     for op, nodes in blockers.items():

@@ -39,6 +39,10 @@ NEEDS_STATE_OPS = frozenset({
 }) | optypes.QUEUE_OPS | optypes.READER_OPS | optypes.DATASET_OPS
 # Frozen into Const by freeze_session (convert_variables_to_constants).
 FROZEN_OPS = optypes.VARIABLE_OPS
+# Freezing also rewrites the readers of a frozen variable (tensorflow convert_to_constants.py).
+FREEZE_RENAMES = {"ResourceGather": "GatherV2", "ResourceGatherNd": "GatherNd", "ReadVariableOp": "Identity"}
+# What freezing follows from a variable to its readers (_Intermediate in convert_to_constants.py).
+FREEZE_PASS_THROUGH_OPS = frozenset({"Enter", "Exit", "Identity", "NextIteration", "Switch", "_SwitchN"})
 CONST_SOURCE_OPS = frozenset({"Const", "ConstV2", "HostConst"})
 # Shape facts that grappler's constant folding materialises when the input's static shape is known.
 SHAPE_FACT_OPS = frozenset({"Shape", "Size", "Rank", "ShapeN"})
