@@ -45,6 +45,8 @@ def _reaches_predicate(a: GraphAnalysis, p: int) -> str | None:
                 op = g.ops[dst]
                 if op in optypes.SWITCH_OPS and slot == 1:
                     return "decides a tf.cond (Switch predicate)"
+                if op in ("If", "StatelessIf") and slot == 0:
+                    return "decides a tf.cond (If predicate)"
                 if op in optypes.SELECT_OPS and slot == 0:
                     return "chooses between two branches (Select condition)"
                 if op in optypes.BATCH_NORM_OPS:

@@ -41,6 +41,8 @@ def inference_sinks(a: GraphAnalysis) -> list[int]:
             continue
         if any(roles.inference(dst) for dst, _s, _p in g.consumers[i]):
             continue
+        if g.control_consumers[i] and not g.consumers[i]:
+            continue  # an anchor for control dependencies (tf.cond's switch_t/switch_f, group_deps)
         if g.num_outputs(i) == 0:
             continue
         out.append(i)
@@ -114,10 +116,34 @@ def score_output(a: GraphAnalysis, ref: TensorRef, max_depth: int) -> OutputScor
     return OutputScore(ref, raw, reasons, _head_of(a, ref))
 
 
+def _views_above(a: GraphAnalysis, i: int) -> list[int]:
+    """For a sink that only feeds the loss or metrics (argmax compared with labels), the tensors it
+    is a view of (the softmax, the logits): the model's output is among them."""
+    g = a.graph
+    roles = a.roles
+    if not roles.loss_region or not g.consumers[i]:
+        return []
+    if not all(dst in roles.loss_region or dst in roles.machinery for dst, _s, _p in g.consumers[i]):
+        return []
+    out = []
+    for _ in range(4):
+        if g.ops[i] not in _HEAD_WALK_OPS or not g.inputs[i]:
+            break
+        i = g.inputs[i][0][0]
+        if not roles.inference(i) or g.ops[i] in _NOT_OUTPUT_OPS:
+            break
+        out.append(i)
+    return out
+
+
 def rank_outputs(a: GraphAnalysis) -> list[OutputScore]:
     sinks = inference_sinks(a)
-    max_depth = max((a.depth[i] for i in sinks), default=0)
-    scored = [score_output(a, TensorRef(i, 0), max_depth) for i in sinks]
+    if a.data_sources:
+        reached = [i for i in sinks if i in a.value_reach]
+        sinks = reached or sinks
+    nodes = list(dict.fromkeys(sinks + [v for i in sinks for v in _views_above(a, i)]))
+    max_depth = max((a.depth[i] for i in nodes), default=0)
+    scored = [score_output(a, TensorRef(i, 0), max_depth) for i in nodes]
     scored.sort(key=lambda s: (-s.raw, a.graph.names[s.ref.node]))
     return scored
 

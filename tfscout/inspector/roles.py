@@ -127,7 +127,9 @@ def find_machinery(graph: Graph, gradient_nodes: set[int], backward: set[int]) -
             for dst in graph.control_consumers[i]:
                 machinery |= graph.descendants([dst])
     # Reverse topological sweep: a node whose every consumer is machinery exists only for it.
-    # A node read by the gradient computation is an activation or a loss: it stays.
+    # A node read by the gradient computation is an activation or a loss, and a node logged by a
+    # summary is a value worth logging (a loss, a metric, an output): those stay.
+    neutral = gradient_nodes | graph.descendants(i for i, op in enumerate(graph.ops) if op in optypes.SUMMARY_OPS)
     for i in reversed(graph.topological_order()):
         if i in machinery:
             continue
@@ -135,7 +137,7 @@ def find_machinery(graph: Graph, gradient_nodes: set[int], backward: set[int]) -
         ctrl = graph.control_consumers[i]
         if not data and not ctrl:
             continue
-        if any(dst in gradient_nodes for dst, _s, _p in data):
+        if any(dst in neutral for dst, _s, _p in data):
             continue
         if all(dst in machinery for dst, _s, _p in data) and all(dst in machinery for dst in ctrl):
             machinery.add(i)
@@ -169,6 +171,9 @@ def find_losses(graph: Graph, machinery: set[int], backward: set[int], collectio
     losses = set()
     differentiated = differentiated_names(graph)
     for i in _forward_sinks(graph, machinery):
+        if graph.ops[i] in optypes.CONST_OPS or graph.output_dtypes(i)[:1] not in (["float32"], ["float64"],
+                                                                                  ["float16"], ["bfloat16"]):
+            continue
         if graph.names[i] in differentiated or any(dst in backward for dst, _s, _p in graph.consumers[i]):
             losses.add(i)
     for key in ("losses", "regularization_losses"):
