@@ -62,7 +62,7 @@ def _head_of(a: GraphAnalysis, ref: TensorRef) -> TensorRef:
     return ref
 
 
-def score_output(a: GraphAnalysis, ref: TensorRef, max_depth: int) -> OutputScore:
+def score_output(a: GraphAnalysis, ref: TensorRef, max_depth: int, view_of: int | None = None) -> OutputScore:
     g = a.graph
     i = ref.node
     name, op = g.names[i], g.ops[i]
@@ -73,7 +73,10 @@ def score_output(a: GraphAnalysis, ref: TensorRef, max_depth: int) -> OutputScor
     auto = is_auto_name(name, op)
     if not a.data_sources or i in a.value_reach:
         raw += 2.0
-        reasons.append("computed from the model's inputs and read by nothing else at inference")
+        if view_of is None:
+            reasons.append("computed from the model's inputs and read by nothing else at inference")
+        else:
+            reasons.append(f"what {g.names[view_of]} is computed from; {g.names[view_of]} only feeds metrics")
     else:
         raw -= 2.0
         reasons.append("does not depend on any input (a constant or variable read)")
@@ -141,9 +144,13 @@ def rank_outputs(a: GraphAnalysis) -> list[OutputScore]:
     if a.data_sources:
         reached = [i for i in sinks if i in a.value_reach]
         sinks = reached or sinks
-    nodes = list(dict.fromkeys(sinks + [v for i in sinks for v in _views_above(a, i)]))
+    views: dict[int, int] = {}
+    for i in sinks:
+        for v in _views_above(a, i):
+            views.setdefault(v, i)
+    nodes = list(dict.fromkeys(sinks + list(views)))
     max_depth = max((a.depth[i] for i in nodes), default=0)
-    scored = [score_output(a, TensorRef(i, 0), max_depth) for i in nodes]
+    scored = [score_output(a, TensorRef(i, 0), max_depth, None if i in sinks else views[i]) for i in nodes]
     scored.sort(key=lambda s: (-s.raw, a.graph.names[s.ref.node]))
     return scored
 

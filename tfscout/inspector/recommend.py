@@ -153,7 +153,7 @@ def input_candidates(a: GraphAnalysis, iface: Interface) -> list[TensorCandidate
         if dtype == "string" and ref in chosen:
             reasons.append("a string input: tf2onnx needs onnxruntime-extensions for string ops")
         out.append(TensorCandidate(
-            name=name, dtype=dtype, shape=_shape_of(a, iface, ref), score=round(min(score, 0.99), 3),
+            name=name, dtype=dtype, shape=_shape_of(a, iface, ref), score=round(min(max(score, 0.0), 0.99), 3),
             recommended=ref in chosen, reasons=reasons, op=op, kind=kind, cuts=replaces,
         ))
     out.sort(key=lambda c: (not c.recommended, -c.score, c.name))

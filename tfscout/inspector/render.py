@@ -138,4 +138,7 @@ def report_text(report: Report, full: bool = False, color: bool = False) -> str:
     out.append("")
     out.append(s.bold("tf2onnx command"))
     out.append(f"  {report.tf2onnx_command}")
+    if report.mode_switches:
+        values = ", ".join(f"{m.name} = {m.value!r}" for m in report.mode_switches)
+        out.append(s.dim(f"  tf2onnx keeps mode switches as inputs: feed {values}, or let `tfscout convert` fix them"))
     return "\n".join(out) + "\n"
