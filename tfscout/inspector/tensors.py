@@ -166,6 +166,31 @@ class ShapeInference:
         if op in ("VariableV2", "Variable", "VarHandleOp"):
             attr = g.attr(i, "shape")
             return shape_dims(attr.shape) if attr is not None else None
+        return self._decoded(ref)
+
+    def _decoded(self, ref: TensorRef) -> Shape:
+        """Shapes the decoding ops fix by their attributes (they start input pipelines)."""
+        g = self.graph
+        i = ref.node
+        op = g.ops[i]
+
+        def attr_int(key: str) -> int:
+            attr = g.attr(i, key)
+            return attr.i if attr is not None and attr.i > 0 else -1
+
+        if op == "DecodeWav":
+            return [attr_int("desired_samples"), attr_int("desired_channels")] if ref.port == 0 else []
+        if op in ("DecodeJpeg", "DecodeAndCropJpeg", "DecodePng", "DecodeBmp", "DecodeImage", "DecodeWebP"):
+            return [-1, -1, attr_int("channels")]
+        if op == "DecodeGif":
+            return [-1, -1, -1, 3]
+        if op == "ParseExample":
+            nsparse, ndense = attr_int("Nsparse"), attr_int("Ndense")
+            dense = ref.port - 3 * max(nsparse, 0)
+            shapes = g.attr(i, "dense_shapes")
+            if 0 <= dense < max(ndense, 0) and shapes is not None and dense < len(shapes.list.shape):
+                dims = shape_dims(shapes.list.shape[dense])
+                return None if dims is None else [-1, *dims]
         return None
 
     def _queue_shape(self, ref: TensorRef) -> Shape:
@@ -196,6 +221,8 @@ class ShapeInference:
         if op in _SAME_SHAPE_OPS or op in _REDUCE_OPS or op in ("ArgMax", "ArgMin", "Squeeze", "ExpandDims",
                                                                  "Reshape", "Conv2D", "MaxPool", "AvgPool",
                                                                  "DepthwiseConv2dNative", "Transpose"):
+            return [TensorRef(*ins[0])] if ins else []
+        if op in ("AudioSpectrogram", "Mfcc"):
             return [TensorRef(*ins[0])] if ins else []
         if op in _BROADCAST_OPS or op in ("MatMul", "Select", "SelectV2"):
             return [TensorRef(*x) for x in ins[:3]]
@@ -252,6 +279,11 @@ class ShapeInference:
                 return [first[p] for p in perm] if perm and len(perm) == len(first) else None
             if op in ("Conv2D", "DepthwiseConv2dNative", "MaxPool", "AvgPool"):
                 return self._window(i, op, first, ins)
+            if op == "AudioSpectrogram" and len(first) == 2:
+                return self._spectrogram(i, first)
+            if op == "Mfcc" and len(first) == 3:
+                count = g.attr(i, "dct_coefficient_count")
+                return [first[0], first[1], count.i if count is not None else 13]
         except (IndexError, ZeroDivisionError, TypeError, ValueError):
             return None
         return None
@@ -291,6 +323,19 @@ class ShapeInference:
             if known and total % known == 0:
                 return [total // known if d == -1 else d for d in target]
         return list(target)
+
+    def _spectrogram(self, i: int, audio: list[int]) -> Shape:
+        """[samples, channels] -> [channels, frames, bins], as TensorFlow's AudioSpectrogram."""
+        window = self.graph.attr(i, "window_size")
+        stride = self.graph.attr(i, "stride")
+        if window is None or stride is None or window.i <= 0 or stride.i <= 0:
+            return [audio[1], -1, -1]
+        samples = audio[0]
+        frames = -1 if samples < 0 else (0 if samples < window.i else 1 + (samples - window.i) // stride.i)
+        fft = 1
+        while fft < window.i:
+            fft *= 2
+        return [audio[1], frames, fft // 2 + 1]
 
     def _window(self, i: int, op: str, first: list[int], ins: list[TensorRef]) -> Shape:
         g = self.graph
