@@ -1,6 +1,7 @@
 """Seeded inputs for verification: random by dtype and shape, or read from a ``--sample`` .npz.
 
-Unknown dimensions become 1 for the first (batch) dimension and 32 elsewhere. An input of unknown
+Unknown dimensions become 1 for the first (batch) dimension and 32 elsewhere (a decoded [H, W, C]
+image gets 32 x 32). An input of unknown
 rank takes the shape its first Reshape asks for, or the rank a MatMul needs. Integers that index a
 table (Gather, embedding lookups, OneHot) stay below its size. Runs in the freeze child, with the
 frozen graph imported into TensorFlow.
@@ -59,25 +60,34 @@ def _index_bound(tensor: Any) -> int | None:
     return min(bounds) if bounds else None
 
 
-def _shape_for_unknown_rank(tensor: Any) -> list[int]:
+def shape_for_unknown_rank(tensor: Any) -> tuple[list[int], str]:
+    """A shape for an input of unknown rank (-1 for unknown dimensions), and where it came from."""
     from tensorflow.python.framework import tensor_util
 
     for op, k in _consumers(tensor, limit=2):
         if op.type == "Reshape" and k == 0:
             target = tensor_util.constant_value_as_shape(op.inputs[1])
             if target.rank is not None:
-                return [d if d is not None and d >= 0 else 1 for d in target.as_list()]
+                return [d if d is not None and d >= 0 else -1 for d in target.as_list()], \
+                    f"the shape its Reshape {op.name} asks for"
         if op.type in _RANK2_OPS:
-            return [1, 1] if k < 2 else [1]
+            return ([-1, -1] if k < 2 else [-1]), f"the rank {op.type} {op.name} needs"
         if op.type == "BiasAdd":
-            return [1] if k == 1 else [1, 1]
-    return []
+            return ([-1] if k == 1 else [-1, -1]), f"the rank BiasAdd {op.name} needs"
+    return [], "no consumer tells its rank: a scalar"
+
+
+def _is_image_hwc(shape: list[int]) -> bool:
+    """[H, W, C] with a known channel count and unknown height and width (a decoded image)."""
+    return len(shape) == 3 and shape[2] in (1, 3, 4) and shape[0] < 0 and shape[1] < 0
 
 
 def concrete_shape(info: TensorInfo, tensor: Any, small: bool = False) -> list[int]:
-    if info.shape is None:
-        return _shape_for_unknown_rank(tensor)
-    return [d if d >= 0 else (1 if k == 0 or small else UNKNOWN_DIM) for k, d in enumerate(info.shape)]
+    """Unknown dimensions: 1 for the batch (first) dimension, UNKNOWN_DIM elsewhere; all 1 when ``small``."""
+    shape = info.shape if info.shape is not None else shape_for_unknown_rank(tensor)[0]
+    batch_first = not _is_image_hwc(shape)
+    return [d if d >= 0 else (1 if (k == 0 and batch_first) or small or info.shape is None else UNKNOWN_DIM)
+            for k, d in enumerate(shape)]
 
 
 def random_feed(info: TensorInfo, tensor: Any, rng: Any, small: bool = False) -> Any:
@@ -89,6 +99,9 @@ def random_feed(info: TensorInfo, tensor: Any, rng: Any, small: bool = False) ->
         return rng.integers(0, 2, size=shape).astype(np.bool_)
     if dtype == "string":
         return np.full(shape, b"tfscout", dtype=object)
+    if dtype in ("uint8", "int8"):  # pixels or quantised values: the whole range
+        low, high = (0, 256) if dtype == "uint8" else (-128, 128)
+        return rng.integers(low, high, size=shape).astype(dtype)
     if dtype.startswith(("int", "uint")):
         high = _index_bound(tensor) or INT_HIGH
         return rng.integers(0, max(high, 1), size=shape).astype(dtype)

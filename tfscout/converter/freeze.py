@@ -111,13 +111,13 @@ def repair_graph(edit: GraphEdit, plan: ConversionPlan, inputs: list[PlannedInpu
     outputs = plan.output_names
     repairs.cut_inputs(edit, inputs, log)
     repairs.freeze_mode_switches(edit, plan.mode_switches, log)
+    repairs.fold_constant_switches(edit, log, set(edit.ancestors(outputs, _keep_control(edit))))
     keep = edit.ancestors(outputs, _keep_control(edit))
     training.inference_batch_norm(edit, keep, log)
     training.remove_dropout(edit, keep, log)
     repairs.prune_to_outputs(edit, outputs, log)
     repairs.use_defaults(edit, set(edit.nodes), log)
     repairs.bypass_debug_ops(edit, log)
-    repairs.fold_constant_switches(edit, log)
     edit.prune(outputs, _keep_control(edit))
     repairs.name_cut_inputs(edit, log)
     training.random_ops_left(edit, log)
@@ -136,6 +136,7 @@ def build_inference_graph(plan: ConversionPlan, out_path: str, work_dir: str, re
     child_progress("freeze", "loading the model")
     source = load_model(plan.model, plan.tags)
     edit = GraphEdit(source.graph_def)
+    original = GraphEdit(source.graph_def)
     log = repairs.SurgeryLog()
     keys = saver_keys(edit)
     inputs = list(plan.inputs)
@@ -155,13 +156,16 @@ def build_inference_graph(plan: ConversionPlan, out_path: str, work_dir: str, re
     inputs += _extra_placeholders(edit, log)
     prefix = checkpoint_prefix_for(source.format, source.checkpoint_prefix, source.saved_model_dir)
     child_progress("freeze", "variables to constants")
-    freeze_variables(edit, keys, CheckpointValues(prefix if _has_variables(edit) else None), plan.model, log)
+    values = CheckpointValues(prefix if _has_variables(edit) else None)
+    freeze_variables(edit, keys, values, plan.model, log, original, plan.allow_unsafe)
     _strip_placement(edit)
     _check_safety(edit, plan)
-    data = edit.serialize()
+    inputs = _drop_unused_inputs(edit, inputs, log)
     result = FrozenGraph(path="", steps=log.steps, warnings=log.warnings, feed_names=dict(log.feed_names))
     try:
-        graph = _import(data)
+        graph = _import(edit.serialize())
+        if _settle_unknown_ranks(edit, graph, inputs, log):
+            graph = _import(edit.serialize())
     except Exception as exc:  # noqa: BLE001 - TF raises many types; all mean "cannot load"
         result.problems.append(Problem("tf_load", f"TensorFlow cannot load the frozen graph: {_first_line(exc)}",
                                        "choose other --inputs/--outputs; the graph may use ops this "
@@ -169,7 +173,7 @@ def build_inference_graph(plan: ConversionPlan, out_path: str, work_dir: str, re
         result.inputs = [TensorInfo(i.name, i.dtype, i.shape) for i in inputs]
         result.outputs = list(plan.outputs)
         return result
-    Path(out_path).write_bytes(data)
+    Path(out_path).write_bytes(edit.serialize())
     result.path = out_path
     feeds = [graph.get_tensor_by_name(log.feed_names[i.name]) for i in inputs]
     result.inputs = [TensorInfo(i.name, i.dtype or t.dtype.name, _merge_shape(i.shape, _tf_shape(t)))
@@ -183,6 +187,37 @@ def build_inference_graph(plan: ConversionPlan, out_path: str, work_dir: str, re
         child_progress("reference", "running the frozen graph in TensorFlow on seeded inputs")
         _reference(graph, result, feeds, fetches, Path(work_dir), sample, seed)
     return result
+
+
+def _drop_unused_inputs(edit: GraphEdit, inputs: list[PlannedInput], log: repairs.SurgeryLog) -> list[PlannedInput]:
+    """Inputs the outputs do not need are not inputs of the frozen graph (nor of the ONNX model)."""
+    kept = [i for i in inputs if node_of(log.feed_names.get(i.name, i.name)) in edit]
+    unused = [i.name for i in inputs if i not in kept]
+    if unused:
+        for name in unused:
+            log.feed_names.pop(name, None)
+        log.step("freeze", "inputs the outputs do not need", "warning",
+                 f"{', '.join(unused)} not needed by the outputs: left out of the model", unused)
+    return kept
+
+
+def _settle_unknown_ranks(edit: GraphEdit, graph: Any, inputs: list[PlannedInput], log: repairs.SurgeryLog) -> bool:
+    """Give inputs of unknown rank the shape their consumers ask for, so tf2onnx and the feeds agree."""
+    from tfscout.converter.feeds import shape_for_unknown_rank
+
+    settled = []
+    for spec in inputs:
+        if spec.shape is not None:
+            continue
+        feed = log.feed_names[spec.name]
+        shape, why = shape_for_unknown_rank(graph.get_tensor_by_name(feed))
+        spec.shape = shape
+        edit.set_shape_attr(edit.nodes[node_of(feed)], "shape", shape)
+        settled.append(f"{spec.name}{shape} ({why})")
+    if settled:
+        log.step("freeze", "shape of inputs of unknown rank", "warning",
+                 "the graph does not say; declared as " + "; ".join(settled), [s.split("[")[0] for s in settled])
+    return bool(settled)
 
 
 def _has_variables(edit: GraphEdit) -> bool:

@@ -242,8 +242,11 @@ def _const_bool(edit: GraphEdit, ref: str) -> bool | None:
     return None
 
 
-def fold_constant_switches(edit: GraphEdit, log: SurgeryLog) -> None:
-    """Rewire around Switch nodes with a constant predicate and delete the dead branch."""
+def fold_constant_switches(edit: GraphEdit, log: SurgeryLog, scope: set[str] | None = None) -> None:
+    """Rewire around Switch nodes with a constant predicate and delete the dead branch.
+
+    ``scope`` (the nodes the outputs need) only decides which Switch nodes the report counts.
+    """
     decided: dict[str, bool] = {}
     for name, node in edit.nodes.items():
         if node.op in optypes.SWITCH_OPS and len(node.input) >= 2:
@@ -265,9 +268,12 @@ def fold_constant_switches(edit: GraphEdit, log: SurgeryLog) -> None:
         gone = {i[1:] for i in edit.nodes[node_name].input if i.startswith("^") and i[1:] not in edit.nodes}
         if gone:
             edit.drop_control_inputs(node_name, gone)
-    log.step("repair", "keep the live branch of constant conditions", "done",
-             f"{len(decided)} Switch node(s) decided by a constant; {len(dead)} node(s) on dead branches removed",
-             sorted(decided))
+    on_path = sorted(n for n in decided if scope is None or n in scope)
+    if on_path:
+        removed = len([n for n in dead if scope is None or n in scope])
+        log.step("repair", "keep the live branch of constant conditions", "done",
+                 f"{len(on_path)} Switch node(s) decided by a constant mode switch; {removed} node(s) on dead "
+                 "branches removed", on_path)
 
 
 def _propagate_dead(edit: GraphEdit, dead_tensors: set[str], dead: set[str], switches: set[str]) -> None:

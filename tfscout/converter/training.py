@@ -120,9 +120,14 @@ def inference_batch_norm(edit: GraphEdit, keep: set[str], log: SurgeryLog) -> No
         fixed.append(name)
     fixed_unfused = _unfused_statistics(edit, keep, stats)
     if fixed or fixed_unfused:
+        parts = []
+        if fixed:
+            parts.append(f"{len(fixed)} fused batch norm(s)")
+        if fixed_unfused:
+            parts.append(f"{len(fixed_unfused)} batch statistic(s) of unfused batch norms")
         log.step("repair", "batch norm to inference mode", "done",
-                 f"{len(fixed) + len(fixed_unfused)} batch norm(s) now use their moving mean and variance "
-                 "instead of the batch's statistics", fixed + fixed_unfused)
+                 " and ".join(parts) + " now use the moving mean and variance instead of the batch's",
+                 fixed + fixed_unfused)
     if left:
         log.step("repair", "batch norm to inference mode", "warning",
                  f"{len(left)} batch norm(s) run in training mode and no moving averages were found: the "

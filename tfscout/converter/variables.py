@@ -85,6 +85,17 @@ def _parse_slice(spec: str) -> tuple[list[int], list[tuple[int, int]]] | None:
     return full, extents
 
 
+def _reader_paths(prefix: str) -> list[str]:
+    """The prefix itself (V2, or a V1 single file), then V1 shard patterns (``PREFIX-?????-of-NNNNN``)."""
+    paths = [prefix]
+    p = Path(prefix)
+    shards = sorted(p.parent.glob(p.name + "-?????-of-?????")) if p.parent.is_dir() else []
+    if shards:
+        total = shards[0].name.rsplit("-of-", 1)[1]
+        paths.append(f"{prefix}-?????-of-{total}")
+    return paths
+
+
 class CheckpointValues:
     """Values of the variables in a checkpoint, read lazily."""
 
@@ -96,10 +107,13 @@ class CheckpointValues:
             return
         import tensorflow as tf
 
-        try:
-            self.reader = tf.train.load_checkpoint(prefix)
-        except Exception as exc:  # noqa: BLE001 - TF raises several error types for unreadable checkpoints
-            self.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"
+        for candidate in _reader_paths(prefix):
+            try:
+                self.reader = tf.train.load_checkpoint(candidate)
+                self.error = None
+                return
+            except Exception as exc:  # noqa: BLE001 - TF raises several error types for unreadable checkpoints
+                self.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"
 
     def get(self, key: str, spec: str) -> Any:
         if self.reader is None or not self.reader.has_tensor(key):
@@ -113,8 +127,46 @@ class CheckpointValues:
         return value[index]
 
 
+def initial_values(original: GraphEdit, names: list[str], allow_unsafe: bool) -> dict[str, Any]:
+    """Values the graph's own initializers give ``names`` (run in TensorFlow); {} when they cannot."""
+    from tfscout.converter.graphedit import tensor_key
+    from tfscout.inspector.safety import UNSAFE_OPS
+
+    wanted = set(names)
+    inits: dict[str, str] = {}
+    for node in original.nodes.values():
+        if node.op in ("Assign", "AssignVariableOp") and len(node.input) >= 2:
+            target = node_of(node.input[0])
+            if target in wanted and (target not in inits or node.name == f"{target}/Assign"):
+                inits[target] = tensor_key(node.input[1])
+    if set(inits) != wanted:
+        return {}
+    sub = GraphEdit(original.to_graph_def())
+    sub.prune(list(inits.values()))
+    ops = {node.op for node in sub.nodes.values()}
+    if ops & optypes.VARIABLE_OPS or (ops & set(UNSAFE_OPS) and not allow_unsafe):
+        return {}
+    for node in sub.nodes.values():
+        node.device = ""
+        if "_class" in node.attr:
+            del node.attr["_class"]
+    import tensorflow as tf
+
+    graph_def = tf.compat.v1.GraphDef()
+    graph_def.ParseFromString(sub.serialize())
+    try:
+        with tf.Graph().as_default() as graph:
+            tf.compat.v1.import_graph_def(graph_def, name="")
+            with tf.compat.v1.Session(graph=graph) as sess:
+                computed = sess.run(list(inits.values()))
+    except Exception:  # noqa: BLE001 - any failure means "no initial values"
+        return {}
+    return dict(zip(inits, computed, strict=True))
+
+
 def freeze_variables(edit: GraphEdit, keys: dict[str, tuple[str, str]], values: CheckpointValues,
-                     model: str, log: SurgeryLog) -> None:
+                     model: str, log: SurgeryLog, original: GraphEdit | None = None,
+                     allow_unsafe: bool = False) -> None:
     """Replace every variable (and every read of a resource variable) with a Const of its value."""
     variables = [n for n, node in edit.nodes.items() if node.op in optypes.VARIABLE_OPS]
     if not variables:
@@ -134,6 +186,15 @@ def freeze_variables(edit: GraphEdit, keys: dict[str, tuple[str, str]], values: 
             missing.append(name)
         else:
             found[name] = value
+    initial = initial_values(original, missing, allow_unsafe) if missing and original is not None and \
+        values.prefix is None else {}
+    if missing and initial:
+        found.update(initial)
+        log.step("freeze", "variables without saved values", "warning",
+                 f"no checkpoint: {len(missing)} variable(s) frozen at the values their initializers give "
+                 "(an untrained model, as the file describes it)", sorted(missing))
+        log.warnings.append("no checkpoint: the variables hold their initial values, not trained ones")
+        missing = []
     if missing:
         where = f"the checkpoint {values.prefix}" if values.prefix else "no checkpoint"
         reason = f" ({values.error})" if values.error else ""
@@ -150,8 +211,9 @@ def freeze_variables(edit: GraphEdit, keys: dict[str, tuple[str, str]], values: 
             edit.remove([name])
             edit.make_const(name, value, _dtype_of(node))
     total = sum(int(v.size) for v in found.values())
-    log.step("freeze", "variables to constants", "done",
-             f"{len(found)} variable(s), {total:,} values, from {values.prefix}", sorted(found))
+    source = f"from {values.prefix}" if values.prefix else "from their initializers"
+    log.step("freeze", "variables to constants", "done", f"{len(found)} variable(s), {total:,} values, {source}",
+             sorted(found))
 
 
 def _dtype_of(node: Any) -> str | None:
