@@ -79,6 +79,17 @@ class NodeSearch:
         self._best(buckets, limit, result)
         return result
 
+    def filter(self, query: str) -> list[int]:
+        """Nodes in graph order whose name contains ``query`` or whose op type does (``op:T``: op type T only)."""
+        q = query.strip().lower()
+        if q.startswith("op:"):
+            wanted = q[3:].strip()
+            return sorted(i for op, nodes in self._by_op.items() if op == wanted for i in nodes)
+        if not q:
+            return list(range(len(self._lower)))
+        ops = {i for op, nodes in self._by_op.items() if q in op for i in nodes}
+        return [i for i, n in enumerate(self._lower) if q in n or i in ops]
+
     # -- the passes -------------------------------------------------------------------------------
     def _name_matches(self, q: str, buckets: list[Callable[[], list[int]]]) -> int:
         """Set up the name tiers; return how many names match (fuzzy included)."""

@@ -1,0 +1,70 @@
+"""Convert from the UI: the real converter (TensorFlow, tf2onnx, onnxruntime) in a worker."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable, Input, Static
+
+from tests.functional.tui_helpers import run_async, wait_for, wait_for_report
+from tfscout.samples import checkpoint_dir
+from tfscout.tui.app import make_app
+from tfscout.tui.screens.convert import ConvertScreen
+from tfscout.tui.screens.prompt import PromptScreen
+from tfscout.tui.screens.result import ResultScreen
+
+pytestmark = pytest.mark.slow
+SIZE = (160, 48)
+
+
+async def start_convert(pilot, out) -> ConvertScreen:
+    await pilot.press("x")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, PromptScreen), what="the output prompt")
+    pilot.app.screen.query_one(Input).value = str(out)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConvertScreen), what="the convert screen")
+    return pilot.app.screen
+
+
+@run_async
+async def test_convert_to_a_verified_model(tmp_path):
+    out = tmp_path / "cnn.onnx"
+    app = make_app(str(checkpoint_dir()))
+    async with app.run_test(size=SIZE) as pilot:
+        main = await wait_for_report(pilot)
+        outputs = [c.name for c in main.report.recommended_outputs]
+        converting = await start_convert(pilot, out)
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ResultScreen)
+                       or not converting.running, timeout=300, what="the conversion")
+        result = pilot.app.screen
+        assert isinstance(result, ResultScreen), converting.query_one("#convert-status", Static).content
+        # every stage the converter reported was drawn as it went
+        assert converting.state and all(v in ("done", "running") for v in converting.state.values())
+        report = result.report
+        assert report.verified and out.is_file() and report.onnx == str(out)
+        table = result.query_one("#result-table", DataTable)
+        assert table.row_count == len(outputs)
+        assert [str(table.get_row_at(k)[0]) for k in range(table.row_count)] == outputs
+        assert all(str(table.get_row_at(k)[1]) == "yes" for k in range(table.row_count))
+        assert result.command.startswith("tfscout convert ") and f"-o {out}" in result.command
+        assert f"--outputs {','.join(outputs)}" in result.command
+        await pilot.press("c")
+        assert app.clipboard == result.command
+        await pilot.press("escape")
+        assert pilot.app.screen is main
+
+
+@run_async
+async def test_cancel_a_conversion(tmp_path):
+    out = tmp_path / "cancelled.onnx"
+    app = make_app(str(checkpoint_dir()))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_report(pilot)
+        converting = await start_convert(pilot, out)
+        await wait_for(pilot, lambda: "freeze" in converting.state, timeout=120, what="the freeze stage")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not converting.running, timeout=120, what="the cancellation")
+        status = str(converting.query_one("#convert-status", Static).content)
+        assert "cancelled" in status
+        assert not out.exists()
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(pilot.app.screen, ConvertScreen), what="leaving")

@@ -1,0 +1,64 @@
+"""The Textual app: ``make_app(model)`` is used by ``tfscout tui`` and by the tests alike."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from tfscout.inspector.choose import parse_shape_suffix
+from tfscout.tui.commands import ActionCommands
+from tfscout.tui.screens.convert import ConvertScreen
+from tfscout.tui.screens.help import HelpScreen
+from tfscout.tui.screens.main import MainScreen
+from tfscout.tui.screens.result import ResultScreen
+from tfscout.tui.screens.search import SearchScreen
+from tfscout.tui.session import Choice
+
+
+class TfscoutApp(App[int]):
+    """Explore a legacy TF1 graph, choose its inputs and outputs, convert and verify."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "tfscout"
+    COMMANDS = App.COMMANDS | {ActionCommands}
+    BINDINGS = [
+        Binding("q", "quit", "Quit", tooltip="leave tfscout"),
+        Binding("question_mark", "help", "Help", tooltip="list every key"),
+        Binding("ctrl+p", "command_palette", "Palette", show=False, tooltip="every action by name"),
+    ]
+
+    def __init__(self, model: str | None = None, tags: list[str] | None = None, choice: Choice | None = None) -> None:
+        super().__init__()
+        self.model_path = model
+        self.tags = tags
+        self.initial_choice = choice
+
+    def get_default_screen(self) -> Screen[None]:
+        return MainScreen(self.model_path, self.tags, self.initial_choice)
+
+    def key_groups(self) -> list[tuple[str, list[BindingType]]]:
+        return [("Everywhere", list(self.BINDINGS)), ("Main screen", list(MainScreen.BINDINGS)),
+                ("Search", list(SearchScreen.BINDINGS)), ("Converting", list(ConvertScreen.BINDINGS)),
+                ("Result", list(ResultScreen.BINDINGS))]
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.key_groups()))
+
+
+def make_app(model: str | None = None, tags: list[str] | None = None, inputs: list[str] | None = None,
+             outputs: list[str] | None = None, opset: int | None = None) -> TfscoutApp:
+    """The app for ``model`` (a path; None asks for one), optionally starting from given names."""
+    names: list[str] = []
+    shapes: list[tuple[str, tuple[int, ...]]] = []
+    for raw in inputs or []:
+        name, shape = parse_shape_suffix(raw)
+        name = name if ":" in name else f"{name}:0"
+        names.append(name)
+        if shape is not None:
+            shapes.append((name, tuple(shape)))
+    outs = [o if ":" in o else f"{o}:0" for o in outputs or []]
+    choice = Choice(inputs=tuple(names) if names else None, outputs=tuple(outs) if outs else None,
+                    shapes=tuple(shapes), opset=opset)
+    return TfscoutApp(model, tags, choice)

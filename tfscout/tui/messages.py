@@ -1,0 +1,85 @@
+"""Messages that workers post when slow work finishes or moves on. Workers never touch widgets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual.message import Message
+
+from tfscout.inspector.recommend import Interface
+from tfscout.inspector.report import Report
+from tfscout.inspector.search import SearchResult
+from tfscout.tui.session import LoadedModel
+
+
+@dataclass
+class LoadProgress(Message):
+    """Loading moved on to ``stage``; ``fraction`` of the work is done."""
+
+    stage: str
+    fraction: float
+
+
+@dataclass
+class ModelLoaded(Message):
+    """The graph is read and indexed: browsing and search work from here on."""
+
+    model: LoadedModel
+
+
+@dataclass
+class LoadFailed(Message):
+    message: str
+
+
+@dataclass
+class ReportReady(Message):
+    """The interface and pre-check for choice number ``generation``."""
+
+    generation: int
+    interface: Interface
+    report: Report
+    seconds: float
+
+
+@dataclass
+class ReportFailed(Message):
+    generation: int
+    message: str
+
+
+@dataclass
+class SearchDone(Message):
+    result: SearchResult
+    seconds: float
+
+
+@dataclass
+class ConvertProgress(Message):
+    stage: str
+    message: str
+
+
+@dataclass
+class ConvertFinished(Message):
+    report: Any  # tfscout.converter.report.ConversionReport
+    out: str
+
+
+@dataclass
+class ConvertFailed(Message):
+    message: str
+    cancelled: bool = False
+
+
+@dataclass
+class ExportFinished(Message):
+    path: str
+    nodes: int
+    truncated: int
+
+
+@dataclass
+class ExportFailed(Message):
+    message: str

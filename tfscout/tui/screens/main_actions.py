@@ -1,0 +1,312 @@
+"""The main screen's actions: edit the choice, copy, convert, search, export, move around."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import work
+from textual.screen import Screen
+from textual.widgets import Input, TabbedContent
+from textual.worker import get_current_worker
+
+from tfscout.errors import TfscoutError
+from tfscout.inspector.recommend import Interface
+from tfscout.inspector.report import Report
+from tfscout.tui.messages import ExportFailed, ExportFinished
+from tfscout.tui.screens.convert import ConvertScreen, default_output
+from tfscout.tui.screens.export import ExportRequest, ExportScreen
+from tfscout.tui.screens.prompt import PromptScreen
+from tfscout.tui.screens.search import SearchScreen
+from tfscout.tui.session import (
+    Choice,
+    LoadedModel,
+    chosen_inputs,
+    chosen_outputs,
+    convert_command,
+    parse_shape,
+    parse_value,
+)
+from tfscout.tui.widgets.interface import CandidateList
+from tfscout.tui.widgets.node_details import NodeDetails
+from tfscout.tui.widgets.scope_tree import ScopeTree
+
+
+class ChoiceActions(Screen[None]):
+    """The base of MainScreen, which provides the attributes and methods declared here."""
+
+    model: LoadedModel | None
+    report: Report | None
+    iface: Interface | None
+    choice: Choice
+    previous_choice: Choice | None = None
+    current: int | None
+    history: list[int]
+    hood_depth: int
+
+    # provided by MainScreen
+    def show_node(self, node: int, remember: bool = True) -> None:
+        raise NotImplementedError
+
+    def request_report(self) -> None:
+        raise NotImplementedError
+
+    def draw_neighbourhood(self) -> None:
+        raise NotImplementedError
+
+    def start_loading(self, path: str) -> None:
+        raise NotImplementedError
+
+    # -- the tensor the keys act on ---------------------------------------------------------------
+    def current_tensor(self) -> tuple[str | None, str | None]:
+        """(tensor, role of the list it came from) for the highlighted row, else the shown node's :0."""
+        focused = self.focused
+        if isinstance(focused, CandidateList) and focused.current_tensor:
+            return focused.current_tensor, focused.role
+        details = self.query_one(NodeDetails)
+        if details.info is not None and details.info.index == self.current:
+            tensor = details.current_tensor if focused is not None and details in focused.ancestors_with_self else None
+            if tensor:
+                return tensor, None
+        if self.model is not None and self.current is not None:
+            return f"{self.model.graph.names[self.current]}:0", None
+        return None, None
+
+    def _ready(self) -> bool:
+        if self.model is None or self.report is None:
+            self.notify("Wait until the model is loaded and ranked.", severity="warning")
+            return False
+        return True
+
+    def set_choice(self, choice: Choice) -> None:
+        self.previous_choice = self.choice
+        self.choice = choice
+        self.request_report()
+
+    def toggle(self, role: str, tensor: str) -> None:
+        if not self._ready() or self.report is None:
+            return
+        try:
+            if role == "input":
+                self.set_choice(self.choice.toggle_input(tensor, chosen_inputs(self.report)))
+            else:
+                self.set_choice(self.choice.toggle_output(tensor, chosen_outputs(self.report)))
+        except TfscoutError as exc:
+            self.notify(exc.one_line(), severity="warning")
+
+    def action_toggle_input(self) -> None:
+        tensor, _role = self.current_tensor()
+        if tensor:
+            self.toggle("input", tensor)
+
+    def action_toggle_output(self) -> None:
+        tensor, _role = self.current_tensor()
+        if tensor:
+            self.toggle("output", tensor)
+
+    def action_edit_shape(self) -> None:
+        if not self._ready() or self.report is None:
+            return
+        tensor, role = self.current_tensor()
+        if role in ("output", "mode"):
+            self.notify("Only inputs have a shape to set: highlight an input.", severity="warning")
+            return
+        inputs = chosen_inputs(self.report)
+        if tensor not in inputs:
+            tensor = inputs[0] if len(inputs) == 1 else None
+        if not tensor:
+            self.notify("Highlight one of the chosen inputs first.", severity="warning")
+            return
+        shape = next((c.shape for c in self.report.inputs if c.name == tensor), None)
+        current = ",".join("?" if d < 0 else str(d) for d in shape) if shape is not None else ""
+        report = self.report
+
+        def done(text: str | None) -> None:
+            if text is None or tensor is None:
+                return
+            try:
+                self.set_choice(self.choice.with_shape(tensor, parse_shape(text), chosen_inputs(report)))
+            except TfscoutError as exc:
+                self.notify(exc.one_line(), severity="error")
+
+        self.app.push_screen(PromptScreen(
+            "Input shape", f"Shape of {tensor} (? or -1 for any size):", current,
+            hint="tf2onnx takes it inline: --inputs name:0[1,28,28,1]"), done)
+
+    def action_set_mode(self, switch: str | None = None) -> None:
+        if not self._ready() or self.report is None:
+            return
+        switches = {m.name: m for m in self.report.mode_switches}
+        if switch is None:
+            tensor, role = self.current_tensor()
+            switch = tensor if tensor in switches else (next(iter(switches)) if len(switches) == 1 else None)
+        if switch is None or switch not in switches:
+            self.notify("No mode switch highlighted (see the Interface pane).", severity="warning")
+            return
+        m = switches[switch]
+
+        def done(text: str | None) -> None:
+            if text is None or switch is None:
+                return
+            try:
+                self.set_choice(self.choice.with_mode_value(switch, parse_value(text, m.dtype)))
+            except TfscoutError as exc:
+                self.notify(exc.one_line(), severity="error")
+
+        self.app.push_screen(PromptScreen(
+            "Mode switch", f"Value of {switch} ({m.dtype or 'any type'}) at inference:", str(m.value),
+            hint="; ".join(m.reasons)), done)
+
+    def action_set_opset(self) -> None:
+        if not self._ready() or self.report is None:
+            return
+
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                opset = int(text) if text.strip() else None
+            except ValueError:
+                self.notify(f"'{text}' is not an opset number", severity="error")
+                return
+            self.set_choice(self.choice.with_opset(opset))
+
+        self.app.push_screen(PromptScreen(
+            "ONNX opset", "Target opset (empty: the recommended one):",
+            str(self.choice.opset or ""), hint=f"recommended {self.report.opset.recommended}, lowest that works "
+            f"{self.report.opset.required or '-'}"), done)
+
+    def action_reset_choice(self) -> None:
+        if self._ready():
+            self.set_choice(Choice())
+            self.notify("Back to the recommended inputs and outputs.")
+
+    def action_copy_command(self) -> None:
+        if not self._ready() or self.report is None:
+            return
+        self.app.copy_to_clipboard(self.report.tf2onnx_command)
+        self.notify("Copied the tf2onnx command to the clipboard.")
+
+    # -- convert ----------------------------------------------------------------------------------
+    def action_convert(self) -> None:
+        if not self._ready() or self.report is None or self.model is None:
+            return
+        model, report = self.model, self.report
+        default = default_output(model.path, chosen_outputs(report))
+
+        def done(text: str | None) -> None:
+            if not text:
+                return
+            inputs = [c.name + ("" if c.shape is None else "[" + ",".join(str(d) for d in c.shape) + "]")
+                      for c in report.recommended_inputs]
+            self.app.push_screen(ConvertScreen(
+                model, inputs, chosen_outputs(report), report.opset.recommended, text.strip(),
+                convert_command(model, report, text.strip()), report.tf2onnx_command))
+
+        self.app.push_screen(PromptScreen(
+            "Convert to ONNX", "Write the verified ONNX model to:", default,
+            hint="TensorFlow, tf2onnx and onnxruntime run in child processes; Esc cancels while it runs"), done)
+
+    # -- search and moving around -----------------------------------------------------------------
+    def action_search(self) -> None:
+        if self.model is None:
+            self.notify("Wait until the model is loaded.", severity="warning")
+            return
+
+        def done(node: int | None) -> None:
+            if node is not None:
+                self.show_node(node)
+                self.query_one("#right", TabbedContent).active = "tab-node"
+                self.query_one(ScopeTree).reveal(node)
+                self.query_one("#node-links").focus()  # i and o now act on the node found
+
+        self.app.push_screen(SearchScreen(self.model.search, self.model.graph.ops), done)
+
+    def action_back(self) -> None:
+        if self.history:
+            self.show_node(self.history.pop(), remember=False)
+
+    def action_show_neighbourhood(self) -> None:
+        self.query_one("#right", TabbedContent).active = "tab-hood"
+        self.draw_neighbourhood()
+
+    def action_depth(self, step: int) -> None:
+        self.hood_depth = max(1, min(6, self.hood_depth + step))
+        self.action_show_neighbourhood()
+
+    def action_filter_nodes(self) -> None:
+        self.query_one("#left", TabbedContent).active = "tab-nodes"
+        self.query_one("#node-filter", Input).focus()
+
+    def action_show_scopes(self) -> None:
+        self.query_one("#left", TabbedContent).active = "tab-scopes"
+        self.query_one(ScopeTree).focus()
+        if self.current is not None:
+            self.query_one(ScopeTree).reveal(self.current)
+
+    def action_show_interface(self) -> None:
+        self.query_one("#left", TabbedContent).active = "tab-interface"
+        self.query_one("#outputs", CandidateList).focus()
+
+    def action_show_precheck(self) -> None:
+        self.query_one("#right", TabbedContent).active = "tab-precheck"
+
+    def action_open_model(self) -> None:
+        def done(text: str | None) -> None:
+            if text and text.strip():
+                if not Path(text.strip()).expanduser().exists():
+                    self.notify(f"{text.strip()}: no such file or folder", severity="error")
+                    return
+                self.start_loading(str(Path(text.strip()).expanduser()))
+
+        self.app.push_screen(PromptScreen(
+            "Open a model", "A .pb/.pbtxt GraphDef, a .meta, a checkpoint folder or prefix, or a SavedModel:",
+            "", placeholder="path/to/model"), done)
+
+    # -- pictures ---------------------------------------------------------------------------------
+    def action_export(self) -> None:
+        if not self._ready() or self.model is None or self.report is None:
+            return
+        g = self.model.graph
+        name = g.names[self.current] if self.current is not None else None
+        leaf = (name or "subgraph").rpartition("/")[2] or "graph"
+        safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in leaf)
+        model = self.model
+
+        def done(request: ExportRequest | None) -> None:
+            if request is not None:
+                self.export(model, request, self.current, self.iface)
+
+        self.app.push_screen(ExportScreen(name, self.hood_depth, f"{safe}.svg",
+                                          self.report.subgraph_nodes), done)
+
+    @work(thread=True, exclusive=True, group="export")
+    def export(self, model: LoadedModel, request: ExportRequest, centre: int | None,
+               iface: Interface | None) -> None:
+        from tfscout.inspector.drawing import tensor_caption, to_dot, write_picture
+        from tfscout.inspector.neighbourhood import around, between
+
+        g = model.graph
+        try:
+            if request.what == "around" and centre is not None:
+                hood = around(g, centre, request.depth)
+                title = f"{g.names[centre]} ({g.ops[centre]}), {request.depth} hops"
+            elif iface is not None:
+                hood = between(g, iface.inputs, iface.outputs)
+                title = ", ".join(g.tensor_name(r) for r in iface.inputs) + " -> " + ", ".join(
+                    g.tensor_name(r) for r in iface.outputs)
+            else:
+                raise TfscoutError("nothing to draw yet", "wait for the ranking")
+            path = write_picture(to_dot(g, hood, tensor_caption(model.analysis), title), request.path)
+        except TfscoutError as exc:
+            self.post_message(ExportFailed(exc.one_line()))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(ExportFinished(str(path), len(hood), hood.truncated))
+
+    def on_export_finished(self, message: ExportFinished) -> None:
+        more = f" ({message.truncated} more not drawn)" if message.truncated else ""
+        self.notify(f"Wrote {message.path}: {message.nodes} nodes{more}", title="Exported")
+
+    def on_export_failed(self, message: ExportFailed) -> None:
+        self.notify(message.message, title="Export failed", severity="error", timeout=10)
+

@@ -1,0 +1,1 @@
+"""Widgets of the terminal UI, grouped by the area of the screen they fill."""
