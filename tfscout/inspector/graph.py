@@ -46,49 +46,65 @@ class Graph:
         self.node_defs: Any = nodes
         self.names: list[str] = [n.name for n in nodes]
         self.ops: list[str] = [n.op for n in nodes]
-        self.index: dict[str, int] = {}
+        # Built backwards so that the first of duplicate names wins.
+        self.index: dict[str, int] = dict(zip(reversed(self.names), range(len(self.names) - 1, -1, -1), strict=True))
         self.duplicates: list[str] = []
-        for i, name in enumerate(self.names):
-            if name in self.index:
-                self.duplicates.append(name)
-            else:
-                self.index[name] = i
+        if len(self.index) < len(self.names):
+            self.duplicates = [name for i, name in enumerate(self.names) if self.index[name] != i]
         n = len(self.names)
         self.inputs: list[list[tuple[int, int]]] = [[] for _ in range(n)]
-        self.control_inputs: list[list[int]] = [[] for _ in range(n)]
         self.consumers: list[list[tuple[int, int, int]]] = [[] for _ in range(n)]  # (dst, slot, port)
-        self.control_consumers: list[list[int]] = [[] for _ in range(n)]
+        # Few nodes have control edges: they share one empty tuple until they get one.
+        self.control_inputs: list[list[int] | tuple[()]] = [()] * n
+        self.control_consumers: list[list[int] | tuple[()]] = [()] * n
         self.dangling: list[tuple[str, str]] = []  # (node, missing input)
         self._max_port: list[int] = [-1] * n
         self._build_edges()
+        self._back = bytearray(n)  # 1 for NextIteration: its out-edges are while-loop back edges
+        for i, op in enumerate(self.ops):
+            if op in NEXT_ITERATION_OPS:
+                self._back[i] = 1
         self._topo: list[int] | None = None
         self._cyclic: list[int] = []
         self._dtype_cache: dict[int, list[str | None]] = {}
 
     # -- construction -------------------------------------------------------------------------
     def _build_edges(self) -> None:
-        index = self.index
+        index_get = self.index.get
+        inputs, consumers = self.inputs, self.consumers
+        control_inputs, control_consumers = self.control_inputs, self.control_consumers
+        max_port = self._max_port
         for i, node in enumerate(self.node_defs):
-            data = self.inputs[i]
-            control = self.control_inputs[i]
+            data = inputs[i]
             for ref in node.input:
-                if ref.startswith("^"):
-                    src = index.get(ref[1:])
+                src = index_get(ref)
+                if src is not None:  # the common case: a plain node name, port 0
+                    consumers[src].append((i, len(data), 0))
+                    data.append((src, 0))
+                    if max_port[src] < 0:
+                        max_port[src] = 0
+                    continue
+                if ref[:1] == "^":
+                    src = index_get(ref[1:])
                     if src is None:
                         self.dangling.append((self.names[i], ref))
                         continue
-                    control.append(src)
-                    self.control_consumers[src].append(i)
+                    if not control_inputs[i]:
+                        control_inputs[i] = []
+                    control_inputs[i].append(src)  # type: ignore[union-attr]
+                    if not control_consumers[src]:
+                        control_consumers[src] = []
+                    control_consumers[src].append(i)  # type: ignore[union-attr]
                     continue
                 name, port = split_tensor_name(ref)
-                src = index.get(name)
+                src = index_get(name)
                 if src is None:
                     self.dangling.append((self.names[i], ref))
                     continue
+                consumers[src].append((i, len(data), port))
                 data.append((src, port))
-                self.consumers[src].append((i, len(data) - 1, port))
-                if port > self._max_port[src]:
-                    self._max_port[src] = port
+                if port > max_port[src]:
+                    max_port[src] = port
 
     # -- basic facts --------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -108,7 +124,7 @@ class Graph:
         return Counter(self.ops)
 
     def is_back_edge(self, src: int) -> bool:
-        return self.ops[src] in NEXT_ITERATION_OPS
+        return bool(self._back[src])
 
     # -- tensors ------------------------------------------------------------------------------
     def output_dtypes(self, i: int) -> list[str | None]:
@@ -172,27 +188,28 @@ class Graph:
         if self._topo is not None:
             return self._topo
         n = len(self)
+        back = self._back
+        inputs, consumers = self.inputs, self.consumers
+        control_inputs, control_consumers = self.control_inputs, self.control_consumers
         indegree = [0] * n
         for i in range(n):
-            deg = 0
-            for src, _port in self.inputs[i]:
-                if not self.is_back_edge(src):
+            deg = len(control_inputs[i])
+            for src, _port in inputs[i]:
+                if not back[src]:
                     deg += 1
-            deg += len(self.control_inputs[i])
             indegree[i] = deg
         queue = deque(i for i in range(n) if indegree[i] == 0)
         order: list[int] = []
+        append, popleft = order.append, queue.popleft
         while queue:
-            i = queue.popleft()
-            order.append(i)
-            back = self.is_back_edge(i)
-            for dst, _slot, _port in self.consumers[i]:
-                if back:
-                    continue
-                indegree[dst] -= 1
-                if indegree[dst] == 0:
-                    queue.append(dst)
-            for dst in self.control_consumers[i]:
+            i = popleft()
+            append(i)
+            if not back[i]:
+                for dst, _slot, _port in consumers[i]:
+                    indegree[dst] -= 1
+                    if indegree[dst] == 0:
+                        queue.append(dst)
+            for dst in control_consumers[i]:
                 indegree[dst] -= 1
                 if indegree[dst] == 0:
                     queue.append(dst)
@@ -261,11 +278,15 @@ class Graph:
     def longest_depth(self) -> list[int]:
         """Longest data path from any source to each node (back edges ignored)."""
         depth = [0] * len(self)
+        back = self._back
+        inputs = self.inputs
         for i in self.topological_order():
             best = 0
-            for src, _port in self.inputs[i]:
-                if not self.is_back_edge(src) and depth[src] + 1 > best:
-                    best = depth[src] + 1
+            for src, _port in inputs[i]:
+                if not back[src]:
+                    d = depth[src] + 1
+                    if d > best:
+                        best = d
             depth[i] = best
         return depth
 

@@ -103,6 +103,8 @@ def _weight_entries(graph: Graph, weights: set[int]) -> set[int]:
 
 def gradient_scope_depth(name: str) -> int:
     """Index of the ``gradients``/``gradients_N`` scope segment tf.gradients puts its ops in, or -1."""
+    if "gradients" not in name:  # fast path; the exact test on segments follows
+        return -1
     segments = name.split("/")
     for k, seg in enumerate(segments[:-1]):
         if _GRADIENT_SCOPE_RE.match(seg):
@@ -170,7 +172,8 @@ def find_losses(graph: Graph, machinery: set[int], backward: set[int], collectio
     computed from a cross-entropy op."""
     losses = set()
     differentiated = differentiated_names(graph)
-    for i in _forward_sinks(graph, machinery):
+    sinks = _forward_sinks(graph, machinery)
+    for i in sinks:
         if graph.ops[i] in optypes.CONST_OPS or graph.output_dtypes(i)[:1] not in (["float32"], ["float64"],
                                                                                   ["float16"], ["bfloat16"]):
             continue
@@ -184,7 +187,7 @@ def find_losses(graph: Graph, machinery: set[int], backward: set[int], collectio
     xent = [i for i, op in enumerate(graph.ops) if op in optypes.LOSS_OPS or op == "SigmoidCrossEntropyWithLogits"]
     if xent:
         below = graph.descendants(xent)
-        losses |= {i for i in _forward_sinks(graph, machinery) if i in below}
+        losses |= {i for i in sinks if i in below}
     return losses
 
 

@@ -122,11 +122,14 @@ class ShapeInference:
         self.graph = graph
         self.memo: dict[TensorRef, Shape] = {}
 
-    def shape(self, ref: TensorRef) -> Shape:
+    def shape(self, ref: TensorRef, budget: int = 250_000) -> Shape:
+        """The static shape of ``ref``; None when unknown or when more than ``budget`` tensors
+        upstream would have to be evaluated first (a guess is not worth seconds on huge graphs)."""
         if ref in self.memo:
             return self.memo[ref]
         stack = [ref]
         on_stack = {ref}
+        pushed = 0
         while stack:
             top = stack[-1]
             if top in self.memo:
@@ -134,6 +137,9 @@ class ShapeInference:
                 continue
             needed = [r for r in self._needs(top) if r not in self.memo]
             if needed and not any(r in on_stack for r in needed):
+                pushed += len(needed)
+                if pushed > budget:
+                    return None
                 stack.extend(needed)
                 on_stack.update(needed)
                 continue
