@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 TIER_EXACT, TIER_PREFIX, TIER_LEAF, TIER_OP_EXACT, TIER_NAME, TIER_OP, TIER_FUZZY, TIER_FUZZY_OP = range(8)
-TIER_LABELS = ("exact", "prefix", "in name", "op type", "in path", "in op type", "fuzzy", "fuzzy op")
+TIER_LABELS = ("exact", "prefix", "in name", "op type", "in scope", "in op type", "fuzzy", "fuzzy op")
 _SEP = "\x00"  # between a name and its index in the joined haystack; never in a node name
 
 

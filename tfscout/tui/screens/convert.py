@@ -90,10 +90,13 @@ class ConvertScreen(Screen[None]):
         except ImportError as exc:
             self.post_message(ConvertFailed(f"the converter is not available: {exc}"))
             return
+        def progress(stage: str, message: str) -> None:
+            self.post_message(ConvertProgress(stage, message))
+
         try:
             report = convert_model(self.model.path, self.out, inputs=self.inputs or None, outputs=self.outputs,
                                    opset=self.opset, tags=self.model.tags, cancel=self.cancel_event,
-                                   progress=lambda stage, message: self.post_message(ConvertProgress(stage, message)))
+                                   progress=progress)
         except TfscoutError as exc:
             self.post_message(ConvertFailed(exc.one_line(), cancelled=self.cancel_event.is_set()))
             return

@@ -129,8 +129,11 @@ class MainScreen(ChoiceActions):
 
     @work(thread=True, exclusive=True, group="load")
     def load(self, path: str) -> None:
+        def progress(stage: str, done: float) -> None:
+            self.post_message(LoadProgress(stage, done))
+
         try:
-            model = load_model(path, self.tags, lambda stage, done: self.post_message(LoadProgress(stage, done)))
+            model = load_model(path, self.tags, progress)
         except TfscoutError as exc:
             self.post_message(LoadFailed(exc.one_line()))
             return

@@ -105,8 +105,8 @@ class NodeList(ScrollView, can_focus=True):
         i = self.items[row]
         style = base + self.get_component_rich_style("node-list--cursor") if row == self.cursor else base
         muted: Style = style + self.get_component_rich_style("node-list--op", partial=True)
-        note = self.notes[row] if self.notes is not None and row < len(self.notes) else ""
-        right = f"  {self.ops[i]}" + (f"  {note}" if note else "")
+        tag = self.notes[row] if self.notes is not None and row < len(self.notes) else ""
+        right = f"  {self.ops[i]}" + (f"  {tag}" if tag else "")
         name = self.names[i]
         segments = [Segment(" " + name, style), Segment(right + " ", muted)]
         strip = Strip(segments).crop(self.scroll_offset.x, self.scroll_offset.x + width)

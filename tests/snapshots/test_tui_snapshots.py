@@ -1,0 +1,81 @@
+"""SVG snapshots of the TUI (pytest-textual-snapshot): the main screen, the search, the result screen.
+
+Update them after an intended change with ``pytest tests/snapshots --snapshot-update`` and look
+at the report before committing. The sample is opened by a relative path from its own folder so
+that the paths on screen are the same on every machine.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.functional.tui_helpers import main_screen, wait_for, wait_for_report
+from tfscout.converter.report import ConversionReport, OutputError, TensorInfo
+from tfscout.samples import samples_dir
+from tfscout.tui.app import make_app
+from tfscout.tui.screens.result import ResultScreen
+from tfscout.tui.screens.search import SearchScreen
+from tfscout.tui.session import convert_command
+from tfscout.tui.widgets.node_details import NodeDetails
+from tfscout.tui.widgets.node_list import NodeList
+
+SIZE = (160, 48)
+
+
+@pytest.fixture
+def sample(monkeypatch) -> str:
+    monkeypatch.chdir(samples_dir())
+    return "cnn_checkpoint"
+
+
+async def settle(pilot) -> None:
+    screen = await wait_for_report(pilot)
+    details = screen.query_one(NodeDetails)
+    await wait_for(pilot, lambda: screen.settled and details.info is not None
+                   and details.info.index == screen.current, what="a settled screen")
+    await pilot.wait_for_scheduled_animations()
+
+
+def test_main_screen(snap_compare, sample):
+    """The checkpoint just opened: ranked inputs, mode switch, outputs; the head in the details."""
+    assert snap_compare(make_app(sample), terminal_size=SIZE, run_before=settle)
+
+
+def test_search(snap_compare, sample):
+    """``/`` with a query typed: the fuzzy matches, best first, with how each matched."""
+
+    async def search(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("slash")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, SearchScreen))
+        for ch in "drop":
+            await pilot.press(ch)
+        screen = pilot.app.screen
+        await wait_for(pilot, lambda: screen.query_one(NodeList).items and "match" in
+                       str(screen.query_one("#search-status").content), what="results")
+
+    assert snap_compare(make_app(sample), terminal_size=SIZE, run_before=search)
+
+
+def test_result_screen(snap_compare, sample):
+    """The result of a conversion: verdict, per-output table, where the file went, the command."""
+    report = ConversionReport(
+        onnx="cnn.onnx", inputs=[TensorInfo("x:0", "float32", [-1, 28, 28, 1])],
+        outputs=[TensorInfo("probabilities:0", "float32", [-1, 10])], opset=15, verified=True,
+        max_abs_diff=5.96e-08, model="cnn_checkpoint", format="checkpoint", mode_switches={"keep_prob:0": 1.0},
+        errors=[OutputError("probabilities:0", True, 5.96e-08, 1.2e-06, 0, 80, [8, 10], [8, 10], "float32",
+                            "float32")])
+    for stage, name, detail in (("freeze", "freeze variables to constants", "8 variables"),
+                                ("tf2onnx", "convert with tf2onnx", "opset 15"),
+                                ("verify", "compare with TensorFlow", "1 output matches")):
+        report.add_step(stage, name, "done", detail)
+
+    async def show(pilot) -> None:
+        await settle(pilot)
+        main = main_screen(pilot)
+        command = convert_command(main.model, main.report, "cnn.onnx")
+        await pilot.app.push_screen(ResultScreen(report, "cnn_checkpoint", "cnn.onnx", command,
+                                                 main.report.tf2onnx_command))
+        await pilot.pause()
+
+    assert snap_compare(make_app(sample), terminal_size=SIZE, run_before=show)
