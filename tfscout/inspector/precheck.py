@@ -37,7 +37,7 @@ class Verdict:
     min_opset: int | None = None
     domain: str | None = None
     domain_version: int | None = None
-    kind: str = "handler"  # handler | neutral | fused | qdq | loop | cond | rnn_cell | call | unknown_op
+    kind: str = "handler"  # handler | neutral | frozen | fused | qdq | loop | cond | call | unknown_op
     part: str | None = None  # for a fused op: the part that decides the verdict
 
 
@@ -229,12 +229,12 @@ def _precheck_at(a: GraphAnalysis, iface: Interface, target: int, table: Support
                    functions={f.signature.name for f in g.graph_def.library.function})
     verdicts: dict[tuple[str, str, str | None, int | None, str | None], list[str]] = {}
     required: list[int] = []
-    kinds: dict[tuple[str, str, str | None, int | None, str | None], str] = {}
+    verdict_of: dict[tuple[str, str, str | None, int | None, str | None], Verdict] = {}
     for i in path.live:
         v = node_verdict(ctx, i)
         key = (g.ops[i], v.status, v.domain, v.min_opset, v.part)
         verdicts.setdefault(key, []).append(g.names[i])
-        kinds[key] = v.kind
+        verdict_of[key] = v
         if v.min_opset is not None and v.status in ("supported", "needs_opset", "conditional"):
             required.append(v.min_opset)
     body_nodes = _function_body_nodes(g, path.live)
@@ -246,24 +246,24 @@ def _precheck_at(a: GraphAnalysis, iface: Interface, target: int, table: Support
             v = Verdict("supported", kind="neutral")
         key = (op, v.status, v.domain, v.min_opset, None)
         verdicts.setdefault(key, []).append(where)
-        kinds[key] = "function_body"
+        verdict_of[key] = v
         if v.min_opset is not None and v.status in ("supported", "needs_opset"):
             required.append(v.min_opset)
     issues: list[OpIssue] = []
     statuses: dict[str, str] = {}
     needed_extra: dict[str, int] = {}
-    for (op, status, domain, min_opset, part), nodes in verdicts.items():
+    for key, nodes in verdicts.items():
+        op, status, domain, min_opset, part = key
+        v = verdict_of[key]
         if op not in statuses or SEVERITY[status] > SEVERITY[statuses[op]]:
             statuses[op] = status
         if status == "needs_extra_opset" and domain is not None:
-            needed_extra[domain] = max(needed_extra.get(domain, 0), table.domains.get(domain, 1))
+            needed_extra[domain] = max(needed_extra.get(domain, 0), v.domain_version or 1)
         if status == "supported":
             continue
         issues.append(OpIssue(
             op=op, nodes=nodes[:_MAX_NODES_LISTED], status=status, min_opset=min_opset,
-            hint=hint_for(a, op, status, nodes, min_opset, domain, table.domains.get(domain or "", 1), part,
-                          kinds[(op, status, domain, min_opset, part)]),
-            domain=domain,
+            hint=hint_for(a, op, status, nodes, min_opset, domain, v.domain_version, part, v.kind), domain=domain,
         ))
     issues.sort(key=lambda u: (-SEVERITY[u.status], u.op))
     required_opset = max(required) if required else None
