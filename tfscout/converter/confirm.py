@@ -97,8 +97,13 @@ def _source_for_tf2onnx(a: GraphAnalysis, tmp: Path) -> Any:
     source = a.source
     if source.format != "graphdef_text":
         return source
+    graph_def = source.graph_def
+    if getattr(source, "elided_constants", None):  # analysed without its big weights: read it whole
+        from tfscout.inspector.loaders import load_model
+
+        graph_def = load_model(source.model_file).graph_def
     binary = tmp / "graph.pb"
-    binary.write_bytes(source.graph_def.SerializeToString())
+    binary.write_bytes(graph_def.SerializeToString())
     return dataclasses.replace(source, format="graphdef", model_file=str(binary))
 
 
