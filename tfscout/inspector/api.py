@@ -18,8 +18,8 @@ DEFAULT_OPSET = 15
 
 
 def analyse_path(path: str | Path, tags: list[str] | None = None) -> GraphAnalysis:
-    """Load a model and wrap it for analysis (no ranking yet)."""
-    return GraphAnalysis(load_model(path, tags))
+    """Load a model and wrap it for analysis (no ranking yet); big constants stay on disk."""
+    return GraphAnalysis(load_model(path, tags, lazy_constants=True))
 
 
 def _training_notes(a: GraphAnalysis, iface: Interface) -> list[str]:
@@ -75,6 +75,7 @@ def report_for(a: GraphAnalysis, iface: Interface, opset: int | None = None,
         training_graph=a.roles.is_training_graph, training_notes=_training_notes(a, iface),
         op_counts=dict(sorted(g.op_counts().items(), key=lambda kv: (-kv[1], kv[0]))),
         subgraph_nodes=len(iface.subgraph), names_given=iface.given_inputs or iface.given_outputs,
+        constants_on_disk=len(src.elided_constants), constant_bytes_on_disk=sum(src.elided_constants.values()),
         warnings=list(src.warnings) + g.warnings() + iface.notes + check.warnings,
     )
     report.unsupported = check.issues

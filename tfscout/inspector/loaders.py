@@ -61,6 +61,8 @@ class ModelSource:
     signatures: list[Signature] = field(default_factory=list)
     collections: dict[str, list[str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # Big constants whose values were left on disk (node name -> bytes); empty when all was read.
+    elided_constants: dict[str, int] = field(default_factory=dict)
 
     @property
     def function_count(self) -> int:
@@ -409,7 +411,30 @@ def _graphdef_source(given: str, path: Path, data: bytes, kind: str, warnings: l
                        size_bytes=len(data), warnings=list(warnings or []))
 
 
-def _load_directory(directory: Path, tags: list[str] | None, given: str) -> ModelSource:
+def _lazy_graphdef_source(path: Path, given: str) -> ModelSource | None:
+    """A big binary GraphDef read without its weights; None when the file is small or not one."""
+    from tfscout.inspector.bigfile import LAZY_MIN_FILE_BYTES, read_graph_def_lazily
+
+    try:
+        size = path.stat().st_size
+        if size < LAZY_MIN_FILE_BYTES:
+            return None
+        with path.open("rb") as fh:
+            head = fh.read(_SNIFF_HEAD)
+    except OSError:
+        return None
+    try:
+        if sniff.foreign_format(head) is not None or sniff.sniff_bytes(head) != sniff.GRAPHDEF:
+            return None
+        lazy = read_graph_def_lazily(path)
+    except (sniff.NotAModel, WireError, pb_message.DecodeError, RuntimeError, ValueError):
+        return None  # the ordinary reader reports the problem precisely
+    source = ModelSource(path=given, model_file=str(path), format=sniff.GRAPHDEF, graph_def=lazy.graph_def,
+                         size_bytes=size, elided_constants=lazy.elided)
+    return source
+
+
+def _load_directory(directory: Path, tags: list[str] | None, given: str, lazy_constants: bool = False) -> ModelSource:
     if (directory / "saved_model.pb").is_file() or (directory / "saved_model.pbtxt").is_file():
         return load_saved_model(directory, tags, given)
     prefix, warnings = _checkpoint_prefix_in(directory)
@@ -421,7 +446,7 @@ def _load_directory(directory: Path, tags: list[str] | None, given: str) -> Mode
         return source
     graphs = sorted(p for p in directory.iterdir() if p.is_file() and p.suffix in (".pb", ".pbtxt", ".graphdef"))
     if len(graphs) == 1:
-        return load_model(graphs[0], tags, given)
+        return load_model(graphs[0], tags, given, lazy_constants)
     if graphs:
         names = ", ".join(p.name for p in graphs[:5])
         raise _fail(directory, f"the directory holds several graphs ({names})", "pass one of them")
@@ -431,12 +456,17 @@ def _load_directory(directory: Path, tags: list[str] | None, given: str) -> Mode
                 "pass the model file, a checkpoint directory or a SavedModel directory")
 
 
-def load_model(path: str | Path, tags: list[str] | None = None, given: str | None = None) -> ModelSource:
-    """Read any supported TF1 model from ``path`` (a file, a directory or a checkpoint prefix)."""
+def load_model(path: str | Path, tags: list[str] | None = None, given: str | None = None,
+               lazy_constants: bool = False) -> ModelSource:
+    """Read any supported TF1 model from ``path`` (a file, a directory or a checkpoint prefix).
+
+    With ``lazy_constants`` a big binary GraphDef is read without the values of its big constants
+    (enough to analyse it; see ``elided_constants``); never use that graph to convert.
+    """
     p = Path(path)
     given = given if given is not None else str(path)
     if p.is_dir():
-        return _load_directory(p, tags, given)
+        return _load_directory(p, tags, given, lazy_constants)
     if not p.exists():
         if Path(str(p) + ".meta").is_file():  # a checkpoint prefix such as model.ckpt-42000
             meta_file = Path(str(p) + ".meta")
@@ -450,6 +480,10 @@ def load_model(path: str | Path, tags: list[str] | None = None, given: str | Non
         if Path(prefix + ".meta").is_file():
             return load_model(prefix, tags, given)
         raise _fail(p, "checkpoint data holds weights only, no graph", "pass the .meta file written beside it")
+    if lazy_constants:
+        lazy = _lazy_graphdef_source(p, given)
+        if lazy is not None:
+            return lazy
     data = _read(p)
     kind = _sniff_file(p, data)
     if kind in (sniff.GRAPHDEF, sniff.GRAPHDEF_TEXT):

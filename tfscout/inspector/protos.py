@@ -138,3 +138,141 @@ def wire_strings(data: bytes | memoryview, number: int) -> list[str]:
 
 def wire_messages(data: bytes | memoryview, number: int) -> list[memoryview]:
     return [f.value for f in WireReader(data).fields() if f.number == number and f.wire_type == 2]  # type: ignore[misc]
+
+
+# ---------------------------------------------------------------------------------------------
+# Big constants: keep their dtype and shape, leave their bytes on disk
+
+_TENSOR_KEEP_FIELDS = frozenset({1, 2, 3})  # dtype, tensor_shape, version_number
+_NODE_ATTR_FIELD = 5
+_ATTR_TENSOR_FIELD = 8
+
+
+def encode_varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def _len_field(number: int, payload: bytes) -> bytes:
+    return encode_varint(number << 3 | 2) + encode_varint(len(payload)) + payload
+
+
+def _copy_field(f: WireField) -> bytes:
+    tag = encode_varint(f.number << 3 | f.wire_type)
+    if f.wire_type == 0:
+        return tag + encode_varint(f.value)  # type: ignore[arg-type]
+    if f.wire_type == 1:
+        return tag + f.value.to_bytes(8, "little")  # type: ignore[union-attr]
+    if f.wire_type == 5:
+        return tag + f.value.to_bytes(4, "little")  # type: ignore[union-attr]
+    payload = bytes(f.value)  # type: ignore[arg-type]
+    return tag + encode_varint(len(payload)) + payload
+
+
+def _strip_tensor(tensor: memoryview) -> tuple[bytes, int]:
+    kept = bytearray()
+    dropped = 0
+    for f in WireReader(tensor).fields():
+        if f.number in _TENSOR_KEEP_FIELDS:
+            kept += _copy_field(f)
+        else:
+            dropped += len(f.value) if f.wire_type == 2 else 8  # type: ignore[arg-type]
+    return bytes(kept), dropped
+
+
+def _strip_attr_entry(entry: memoryview) -> tuple[bytes, int]:
+    """A NodeDef attr map entry (key=1, AttrValue=2) without the values of a tensor attribute."""
+    out = bytearray()
+    dropped = 0
+    for f in WireReader(entry).fields():
+        if f.number == 2 and f.wire_type == 2:
+            value = bytearray()
+            for af in WireReader(f.value).fields():  # type: ignore[arg-type]
+                if af.number == _ATTR_TENSOR_FIELD and af.wire_type == 2:
+                    tensor, n = _strip_tensor(af.value)  # type: ignore[arg-type]
+                    dropped += n
+                    value += _len_field(_ATTR_TENSOR_FIELD, tensor)
+                else:
+                    value += _copy_field(af)
+            out += _len_field(2, bytes(value))
+        else:
+            out += _copy_field(f)
+    return bytes(out), dropped
+
+
+def strip_node_tensors(node: memoryview, min_bytes: int) -> tuple[bytes, int]:
+    """A serialized NodeDef without the contents of tensor attributes above ``min_bytes``.
+
+    Returns the new payload and how many bytes of tensor values were left out.
+    """
+    out = bytearray()
+    dropped = 0
+    for f in WireReader(node).fields():
+        if f.number == _NODE_ATTR_FIELD and f.wire_type == 2 and len(f.value) >= min_bytes:  # type: ignore[arg-type]
+            entry, n = _strip_attr_entry(f.value)  # type: ignore[arg-type]
+            dropped += n
+            out += _len_field(_NODE_ATTR_FIELD, entry)
+        else:
+            out += _copy_field(f)
+    return bytes(out), dropped
+
+
+def top_level_spans(data: memoryview | bytes) -> Iterator[tuple[int, int, int, int]]:
+    """(field number, wire type, start, end) of each top-level field, reading only the headers."""
+    pos = 0
+    end = len(data)
+    while pos < end:
+        start = pos
+        tag = 0
+        shift = 0
+        while True:
+            if pos >= end:
+                raise WireError("truncated tag")
+            byte = data[pos]
+            pos += 1
+            tag |= (byte & 0x7F) << shift
+            if not byte & 0x80:
+                break
+            shift += 7
+            if shift > 63:
+                raise WireError("varint too long")
+        wire_type = tag & 7
+        if wire_type == 2:
+            length = 0
+            shift = 0
+            while True:
+                if pos >= end:
+                    raise WireError("truncated length")
+                byte = data[pos]
+                pos += 1
+                length |= (byte & 0x7F) << shift
+                if not byte & 0x80:
+                    break
+                shift += 7
+                if shift > 63:
+                    raise WireError("varint too long")
+            pos += length
+        elif wire_type == 0:
+            while True:
+                if pos >= end:
+                    raise WireError("truncated varint")
+                byte = data[pos]
+                pos += 1
+                if not byte & 0x80:
+                    break
+        elif wire_type == 1:
+            pos += 8
+        elif wire_type == 5:
+            pos += 4
+        else:
+            raise WireError(f"wire type {wire_type} is not used by TensorFlow protos")
+        if pos > end:
+            raise WireError("truncated field")
+        yield tag >> 3, wire_type, start, pos

@@ -89,6 +89,9 @@ def report_text(report: Report, full: bool = False, color: bool = False) -> str:
         ins = ", ".join(sig.inputs.values())
         outs = ", ".join(sig.outputs.values())
         out.append(s.dim(f"  signature {sig.name} [{sig.method}]: {ins} -> {outs}") + used)
+    if report.constants_on_disk:
+        out.append(s.dim(f"  weights: {_size(report.constant_bytes_on_disk)} in {report.constants_on_disk} "
+                         "constants, left on disk (not needed to inspect)"))
     if report.functions:
         out.append(s.dim(f"  function library: {report.functions} functions"))
     out.append("")

@@ -94,6 +94,8 @@ class Report:
     op_counts: dict[str, int] = field(default_factory=dict)
     subgraph_nodes: int = 0
     names_given: bool = False
+    constants_on_disk: int = 0  # big constants whose values were not loaded (not needed to inspect)
+    constant_bytes_on_disk: int = 0
     warnings: list[str] = field(default_factory=list)
     precheck: dict[str, Any] = field(default_factory=dict)
 
