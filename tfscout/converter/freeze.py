@@ -23,10 +23,6 @@ from tfscout.inspector.loaders import load_model
 from tfscout.inspector.safety import UNSAFE_OPS
 
 
-def _keep_control(edit: GraphEdit) -> Any:
-    return lambda src, _dst: src in edit.nodes and edit.op(src) not in repairs.SIDE_EFFECT_OPS
-
-
 def _merge_shape(planned: list[int] | None, inferred: list[int] | None) -> list[int] | None:
     if planned is None:
         return inferred
@@ -111,14 +107,14 @@ def repair_graph(edit: GraphEdit, plan: ConversionPlan, inputs: list[PlannedInpu
     outputs = plan.output_names
     repairs.cut_inputs(edit, inputs, log)
     repairs.freeze_mode_switches(edit, plan.mode_switches, log)
-    repairs.fold_constant_switches(edit, log, set(edit.ancestors(outputs, _keep_control(edit))))
-    keep = edit.ancestors(outputs, _keep_control(edit))
+    repairs.fold_constant_switches(edit, log, edit.ancestors(outputs, repairs.ControlPolicy(edit, outputs)))
+    keep = edit.ancestors(outputs, repairs.ControlPolicy(edit, outputs))
     training.inference_batch_norm(edit, keep, log)
     training.remove_dropout(edit, keep, log)
     repairs.prune_to_outputs(edit, outputs, log)
     repairs.use_defaults(edit, set(edit.nodes), log)
     repairs.bypass_debug_ops(edit, log)
-    edit.prune(outputs, _keep_control(edit))
+    edit.prune(outputs, repairs.ControlPolicy(edit, outputs))
     repairs.name_cut_inputs(edit, log)
     training.random_ops_left(edit, log)
 

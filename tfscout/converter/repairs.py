@@ -155,27 +155,68 @@ def use_defaults(edit: GraphEdit, keep: set[str], log: SurgeryLog) -> None:
 # Pruning and debug ops
 
 
-def prune_to_outputs(edit: GraphEdit, outputs: list[str], log: SurgeryLog, stage: str = "freeze") -> None:
-    """Keep what the outputs need; control dependencies on side-effect ops are dropped and reported."""
-    dropped: dict[str, set[str]] = {}
+class ControlPolicy:
+    """Which control dependencies survive at inference.
 
-    def keep_control(src: str, dst: str) -> bool:
-        node = edit.nodes.get(src)
+    Dropped: those on side-effect ops (Assert, updates, prints, summaries, NoOp groups), and those on
+    nodes the outputs do not need as data whose own inputs lead to such ops (the cond guarding an
+    Assert, an Identity waiting for an update). Kept: everything else, such as the control inputs
+    that place constants inside a tf.cond branch or a while loop.
+    """
+
+    def __init__(self, edit: GraphEdit, outputs: list[str]) -> None:
+        self.edit = edit
+        self.data_needed = edit.ancestors(outputs, lambda _s, _d: False)
+        self.dropped: dict[str, set[str]] = {}
+        self._verdict: dict[str, bool] = {}
+
+    def __call__(self, src: str, _dst: str) -> bool:
+        node = self.edit.nodes.get(src)
         if node is None:
             return False
         if node.op in SIDE_EFFECT_OPS:
-            dropped.setdefault(node.op, set()).add(src)
+            self.dropped.setdefault(node.op, set()).add(src)
             return False
-        return True
+        if src in self.data_needed:
+            return True
+        if src not in self._verdict:
+            effects = self._side_effects_behind(src)
+            for name in effects:
+                self.dropped.setdefault(self.edit.op(name), set()).add(name)
+            self._verdict[src] = not effects
+        return self._verdict[src]
 
+    def _side_effects_behind(self, src: str, limit: int = 5000) -> list[str]:
+        seen: set[str] = set()
+        stack = [src]
+        found = []
+        while stack and len(seen) < limit:
+            name = stack.pop()
+            if name in seen or name not in self.edit.nodes:
+                continue
+            seen.add(name)
+            if name != src and name in self.data_needed:
+                continue  # what lies behind a needed node is judged at its own control edges
+            node = self.edit.nodes[name]
+            if node.op in SIDE_EFFECT_OPS and node.op not in optypes.NO_DATA_OPS:
+                found.append(name)
+                continue
+            stack.extend(node_of(i) for i in node.input)
+        return found
+
+
+def prune_to_outputs(edit: GraphEdit, outputs: list[str], log: SurgeryLog, stage: str = "freeze") -> None:
+    """Keep what the outputs need; control dependencies on side effects are dropped and reported."""
+    policy = ControlPolicy(edit, outputs)
     before = len(edit)
-    keep = edit.ancestors(outputs, keep_control)
+    keep = edit.ancestors(outputs, policy)
     edit.remove([n for n in list(edit.nodes) if n not in keep])
     for name in keep:
         node = edit.nodes.get(name)
         if node is not None:
             edit.drop_control_inputs(name, {i[1:] for i in node.input if i.startswith("^") and i[1:] not in keep})
     log.step(stage, "prune to the outputs", "done", f"kept {len(edit)} of {before} nodes")
+    dropped = policy.dropped
     asserts = sorted(dropped.pop("Assert", set()))
     if asserts:
         log.step("repair", "drop control dependencies on Assert", "done",
