@@ -34,6 +34,7 @@ class SearchScreen(ModalScreen[int | None]):
         self.index = index
         self.ops = ops
         self.query_text = query
+        self.shown_query: str | None = None  # the query whose results are on screen
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog search-dialog"):
@@ -66,6 +67,7 @@ class SearchScreen(ModalScreen[int | None]):
         result = message.result
         if result.query != self.query_one(Input).value:
             return  # typed on since
+        self.shown_query = result.query
         results = self.query_one(NodeList)
         results.set_items(result.hits, [TIER_LABELS[t] for t in result.tiers],
                           empty_text="no node matches" if result.query.strip() else "")

@@ -50,7 +50,8 @@ class NeighbourhoodTree(Tree[int]):
 
     def _add(self, g: Graph, parent: TreeNode[int], links: list[Link]) -> None:
         for link in links:
-            via = f"via {link.tensor}" if link.direction < 0 else f"reads :{link.tensor.rpartition(':')[2]}"
+            port = link.tensor.rpartition(":")[2]
+            via = f"gives :{port}" if link.direction < 0 else f"reads :{port}"
             label = self._label(g, link.node, via, repeated=link.repeated)
             if link.children:
                 child = parent.add(label, data=link.node, expand=True)
