@@ -32,6 +32,11 @@ def _structure_lines(report: ConversionReport) -> list[str]:
     tf_side, onnx = report.structure.tensorflow, report.structure.onnx
     if not tf_side.nodes and not onnx.nodes:
         return []
+    if not onnx.nodes:
+        return ["", f"frozen TensorFlow graph: {tf_side.nodes} nodes",
+                "  inputs:  " + ", ".join(_tensor(t) for t in tf_side.inputs),
+                "  outputs: " + ", ".join(_tensor(t) for t in tf_side.outputs),
+                f"  ops:     {_ops(tf_side)}"]
     lines = ["", "TensorFlow (frozen) beside ONNX:"]
     width = 44
     rows = [("inputs", [_tensor(t) for t in tf_side.inputs], [_tensor(t) for t in onnx.inputs]),
