@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from rich.console import Console
@@ -26,6 +27,7 @@ from tfscout.tui.widgets.interface import CandidateList
 from tfscout.tui.widgets.neighbourhood import NeighbourhoodTree
 from tfscout.tui.widgets.node_details import NodeDetails
 from tfscout.tui.widgets.node_list import NodeList
+from tfscout.tui.widgets.precheck import OpCounts
 
 SIZE = (160, 48)
 
@@ -332,3 +334,95 @@ async def test_a_file_that_is_not_a_model_shows_the_error(tmp_path):
         assert screen.model is None
         assert any("model.pb" in str(n.message) for n in app._notifications)
         await pilot.press("q")
+
+
+@run_async
+async def test_mouse_shows_follows_and_chooses(sample, expected):
+    app = make_app(sample)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_for_report(pilot)
+        g = screen.model.graph
+        # click the Nodes tab, then a row of the flat node list
+        await pilot.click("#--content-tab-tab-nodes")
+        nodes = screen.query_one("#nodes", NodeList)
+        await wait_for(pilot, lambda: nodes.size.height > 3, what="the node list")
+        await pilot.click(NodeList, offset=(2, 2))
+        await wait_for(pilot, lambda: screen.current == nodes.items[2], what="the clicked node")
+        # click a consumer in the details to follow it
+        details = screen.query_one(NodeDetails)
+        await wait_for(pilot, lambda: details.info is not None and details.info.index == nodes.items[2])
+        links = details.query_one("#node-links", OptionList)
+        row = next(k for k in range(links.option_count) if links.get_option_at_index(k).id == "use:0")
+        await pilot.click(links, offset=(4, row - links.scroll_offset.y))
+        target = g.consumers[nodes.items[2]][0][0]
+        await wait_for(pilot, lambda: screen.current == target, what="following the clicked consumer")
+        # the button makes the node shown an output
+        await wait_for(pilot, lambda: details.info is not None and details.info.index == target)
+        await pilot.click("#use-output")
+        await wait_settled(pilot, screen)
+        assert f"{g.names[target]}:0" in [c.name for c in screen.report.recommended_outputs]
+        # a click on a candidate output drops it again
+        await pilot.click("#--content-tab-tab-interface")
+        outputs = screen.query_one("#outputs", CandidateList)
+        ids = [outputs.get_option_at_index(k).id for k in range(outputs.option_count)]
+        await pilot.click(outputs, offset=(4, ids.index(f"{g.names[target]}:0")))
+        await wait_settled(pilot, screen)
+        assert [c.name for c in screen.report.recommended_outputs] == [c.name for c in expected.recommended_outputs]
+
+
+@run_async
+async def test_ops_table_and_subgraph_export(sample, tmp_path):
+    app = make_app(sample)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_for_report(pilot)
+        g = screen.model.graph
+        table = screen.query_one(OpCounts)
+        counts = g.op_counts()
+        assert table.row_count == len(counts)
+        on_path = {}
+        for i in screen.iface.subgraph:
+            on_path[g.ops[i]] = on_path.get(g.ops[i], 0) + 1
+        statuses = screen.report.precheck.get("op_types", {})
+        for k in range(table.row_count):
+            op, n, path, status = (str(c) for c in table.get_row_at(k))
+            assert int(n.replace(",", "")) == counts[op]
+            assert int(path.replace(",", "") or 0) == on_path.get(op, 0)
+            assert status == statuses.get(op, "")
+        # selecting an op type lists its nodes
+        await pilot.click("#--content-tab-tab-ops")
+        table.focus()
+        table.move_cursor(row=0)
+        await pilot.press("enter")
+        first_op = str(table.get_row_at(0)[0])
+        nodes = screen.query_one("#nodes", NodeList)
+        await wait_for(pilot, lambda: list(nodes.items) == [i for i, op in enumerate(g.ops) if op == first_op],
+                       what="the nodes of the op type")
+        # the subgraph between the chosen inputs and outputs as DOT
+        out = tmp_path / "subgraph.dot"
+        await pilot.press("e")
+        await wait_for(pilot, lambda: pilot.app.screen.query("#export-path"), what="the export dialog")
+        dialog = pilot.app.screen
+        await pilot.click("#subgraph")
+        dialog.query_one("#export-path", Input).value = str(out)
+        await pilot.click("#export-go")
+        await wait_for(pilot, lambda: out.exists(), timeout=60, what="the DOT file")
+        drawn = set(re.findall(r'tooltip="([^"]+)"', out.read_text()))
+        assert drawn == {g.names[i] for i in screen.iface.subgraph}
+
+
+@run_async
+async def test_without_a_model_it_asks_for_one(sample):
+    app = make_app(None)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, PromptScreen), what="the open prompt")
+        pilot.app.screen.query_one(Input).value = sample
+        await pilot.press("enter")
+        screen = await wait_for_report(pilot)
+        assert screen.model is not None and screen.model.path == sample
+
+
+def test_a_missing_model_fails_before_the_ui_starts(cli, tmp_path):
+    missing = tmp_path / "nothing.pb"
+    result = cli("tui", str(missing))
+    assert result.returncode == 2
+    assert result.stderr == f"tfscout: error: {missing}: no such file or folder (check the path)\n"

@@ -68,6 +68,9 @@ class ConvertScreen(Screen[None]):
         self.set_interval(0.5, self._tick)
         self.run_conversion()
 
+    def on_unmount(self) -> None:
+        self.cancel_event.set()  # leaving (or quitting) stops the child processes of a running conversion
+
     def _tick(self) -> None:
         if self.running and not self.cancel_event.is_set():
             self.query_one("#convert-status", Static).update(

@@ -101,7 +101,7 @@ class MainScreen(ChoiceActions):
                         yield Static("", id="hood-title")
                         yield NeighbourhoodTree(id="hood")
                 with TabPane("Pre-check", id="tab-precheck"):
-                    with VerticalScroll():
+                    with VerticalScroll(id="precheck-box"):
                         yield Static("The pre-check appears once the inputs and outputs are ranked.", id="precheck")
         yield CommandBar(id="command-bar")
         yield Footer()

@@ -202,9 +202,13 @@ class ChoiceActions(Screen[None]):
                 model, inputs, chosen_outputs(report), report.opset.recommended, text.strip(),
                 convert_command(model, report, text.strip()), report.tf2onnx_command))
 
-        self.app.push_screen(PromptScreen(
-            "Convert to ONNX", "Write the verified ONNX model to:", default,
-            hint="TensorFlow, tf2onnx and onnxruntime run in child processes; Esc cancels while it runs"), done)
+        hint = "TensorFlow, tf2onnx and onnxruntime run in child processes; Esc cancels while it runs."
+        if self.choice.mode_values:
+            hint += (" Note: the converter fixes each mode switch at the inference value it detects itself; "
+                     f"the values set here ({', '.join(f'{k} = {v!r}' for k, v in self.choice.mode_values)}) "
+                     "are not passed on.")
+        self.app.push_screen(PromptScreen("Convert to ONNX", "Write the verified ONNX model to:", default,
+                                          hint=hint), done)
 
     # -- search and moving around -----------------------------------------------------------------
     def action_search(self) -> None:
@@ -227,6 +231,7 @@ class ChoiceActions(Screen[None]):
 
     def action_show_neighbourhood(self) -> None:
         self.query_one("#right", TabbedContent).active = "tab-hood"
+        self.query_one("#hood").focus()  # a tab holding no focus would give way to the one that does
         self.draw_neighbourhood()
 
     def action_depth(self, step: int) -> None:
@@ -249,6 +254,7 @@ class ChoiceActions(Screen[None]):
 
     def action_show_precheck(self) -> None:
         self.query_one("#right", TabbedContent).active = "tab-precheck"
+        self.query_one("#precheck-box").focus()
 
     def action_open_model(self) -> None:
         def done(text: str | None) -> None:
