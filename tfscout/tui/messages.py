@@ -7,6 +7,7 @@ from typing import Any
 
 from textual.message import Message
 
+from tfscout.inspector.nodeinfo import NodeInfo
 from tfscout.inspector.recommend import Interface
 from tfscout.inspector.report import Report
 from tfscout.inspector.search import SearchResult
@@ -47,6 +48,13 @@ class ReportReady(Message):
 class ReportFailed(Message):
     generation: int
     message: str
+
+
+@dataclass
+class DetailsReady(Message):
+    """The facts about the node to show (computed off the UI thread: shapes can take a moment)."""
+
+    info: NodeInfo
 
 
 @dataclass

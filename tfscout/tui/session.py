@@ -18,6 +18,7 @@ from tfscout.inspector.analysis import GraphAnalysis
 from tfscout.inspector.api import analyse_path, report_for
 from tfscout.inspector.choose import parse_shape_suffix
 from tfscout.inspector.command import shape_suffix
+from tfscout.inspector.graph import Graph
 from tfscout.inspector.recommend import Interface, choose_interface
 from tfscout.inspector.report import Report
 from tfscout.inspector.scopes import ScopeIndex
@@ -40,7 +41,7 @@ class LoadedModel:
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
-    def graph(self) -> Any:
+    def graph(self) -> Graph:
         return self.analysis.graph
 
     @property

@@ -13,15 +13,21 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from tfscout.errors import TfscoutError
-from tfscout.inspector.nodeinfo import NodeInfo, describe_node
+from tfscout.inspector.nodeinfo import describe_node
 from tfscout.inspector.recommend import Interface
 from tfscout.inspector.report import Report
-from tfscout.tui.messages import LoadFailed, LoadProgress, ModelLoaded, ReportFailed, ReportReady
+from tfscout.tui.messages import (
+    DetailsReady,
+    LoadFailed,
+    LoadProgress,
+    ModelLoaded,
+    ReportFailed,
+    ReportReady,
+)
 from tfscout.tui.screens.main_actions import ChoiceActions
 from tfscout.tui.session import Choice, LoadedModel, compute_report, load_model
 from tfscout.tui.widgets.interface import CandidateList, InterfacePane
@@ -30,12 +36,6 @@ from tfscout.tui.widgets.node_details import NodeDetails
 from tfscout.tui.widgets.node_list import NodeList
 from tfscout.tui.widgets.precheck import CommandBar, OpCounts, precheck_text
 from tfscout.tui.widgets.scope_tree import ScopeTree
-
-
-class DetailsReady(Message):
-    def __init__(self, info: NodeInfo) -> None:
-        super().__init__()
-        self.info = info
 
 
 class MainScreen(ChoiceActions):
