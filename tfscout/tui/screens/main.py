@@ -6,6 +6,7 @@ messages; the handlers here put the results into the widgets.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import Counter
 
@@ -132,6 +133,9 @@ class MainScreen(ChoiceActions):
         def progress(stage: str, done: float) -> None:
             self.post_message(LoadProgress(stage, done))
 
+        gc.unfreeze()  # a model opened before may be garbage now
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             model = load_model(path, self.tags, progress)
         except TfscoutError as exc:
@@ -140,6 +144,12 @@ class MainScreen(ChoiceActions):
         except Exception as exc:  # noqa: BLE001 - shown in the UI instead of crashing it
             self.post_message(LoadFailed(f"internal error ({type(exc).__name__}: {exc})"))
             return
+        finally:
+            if collecting:
+                gc.enable()
+        # The graph lives as long as the screen shows it: keep the collector from walking its
+        # millions of objects again and again (each full pass stalls the UI on big graphs).
+        gc.freeze()
         self.post_message(ModelLoaded(model))
 
     def on_load_progress(self, message: LoadProgress) -> None:
