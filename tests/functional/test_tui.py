@@ -319,6 +319,13 @@ async def test_help_and_palette_list_every_action(sample):
         for b in MainScreen.BINDINGS + type(app).BINDINGS:
             assert any(t.startswith(b.description + "  (") for t in titles), b.description
             assert b.description and (b.tooltip or b.description) in help_text
+        # run one from the palette by name
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "neighbour")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: pilot.app.screen is screen and screen.query_one("#right").active == "tab-hood",
+                       what="the neighbourhood from the palette")
 
 
 @run_async
