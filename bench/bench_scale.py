@@ -159,8 +159,8 @@ def main(argv: list[str] | None = None) -> int:
         "",
         "TF1-style training graphs from `bench/synthetic.py` (conv and dense blocks under name scopes, dropout, "
         f"a softmax head, gradients, an optimizer, summaries, a Saver). Medians of {args.runs} runs; peak is the "
-        "largest max RSS. \"inspect\" is the work inside the process (imports excluded), \"process\" the whole "
-        "`tfscout inspect --json` run.",
+        "largest max RSS. \"inspect\" is the time inside the process from importing tfscout to the JSON report, \"process\" "
+        "the whole `tfscout inspect --json` run with Python's start-up.",
         "",
         markdown_table(["nodes", "file", "parse only (s)", "inspect (s)", "process (s)", "inspect peak (MB)",
                         "TF import_graph_def (s / MB)"], rows),
