@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from tfscout.errors import UnknownNameError, UsageError
 from tfscout.inspector.graph import Graph, TensorRef
-from tfscout.inspector.loaders import ModelSource, Signature
+from tfscout.inspector.loaders import ModelSource
 from tfscout.inspector.names import close_matches
+from tfscout.inspector.signatures import Signature
 
 
 def split_names(text: str | list[str] | None) -> list[str]:

@@ -15,33 +15,18 @@ from google.protobuf import text_format
 
 from tfscout.errors import ModelLoadError
 from tfscout.inspector import sniff
-from tfscout.inspector.protos import (
-    GraphDef,
-    MetaGraphDef,
-    WireError,
-    WireReader,
-    wire_messages,
-    wire_strings,
+from tfscout.inspector.checkpoints import checkpoint_data_exists, checkpoint_prefix_in
+from tfscout.inspector.checkpoints import latest_from_checkpoint_file as _latest_from_checkpoint_file  # noqa: F401
+from tfscout.inspector.protos import GraphDef, MetaGraphDef, WireError, WireReader
+from tfscout.inspector.signatures import (
+    Signature,
+    node_collections,
+    session_bundle_signatures,
+    signatures_from_meta,
 )
 
 FORMATS = ("graphdef", "graphdef_text", "metagraph", "saved_model", "checkpoint")
-_STEP_RE = re.compile(r"-(\d+)$")
 _SNIFF_HEAD = 4096
-
-
-@dataclass
-class Signature:
-    """A SignatureDef (or a session-bundle signature): named input and output tensors."""
-
-    name: str
-    method: str
-    inputs: dict[str, str]
-    outputs: dict[str, str]
-    tags: list[str] = field(default_factory=list)
-
-    @property
-    def is_predict(self) -> bool:
-        return self.method.endswith("/predict") or self.method == "predict"
 
 
 @dataclass
@@ -118,151 +103,6 @@ def _sniff_file(path: Path, data: bytes) -> str:
         return sniff.sniff_bytes(data[:_SNIFF_HEAD], data)
     except sniff.NotAModel as exc:
         raise _fail(path, exc.what, exc.fix) from None
-
-
-# ---------------------------------------------------------------------------------------------
-# Signatures and collections
-
-
-def _signatures_from_meta(meta: MetaGraphDef, tags: list[str]) -> list[Signature]:
-    sigs = []
-    for name, sig in sorted(meta.signature_def.items()):
-        sigs.append(Signature(
-            name=name,
-            method=sig.method_name,
-            inputs={k: v.name for k, v in sorted(sig.inputs.items())},
-            outputs={k: v.name for k, v in sorted(sig.outputs.items())},
-            tags=list(tags),
-        ))
-    return sigs
-
-
-def _tensor_binding(data: memoryview) -> str:
-    names = wire_strings(data, 1)
-    return names[0] if names else ""
-
-
-def _session_bundle_signature(name: str, data: memoryview) -> Signature | None:
-    """tensorflow.serving.Signature: regression (1), classification (2) or generic (3)."""
-    for f in WireReader(data).fields():
-        if f.wire_type != 2:
-            continue
-        body: memoryview = f.value  # type: ignore[assignment]
-        if f.number == 1:
-            return Signature(name, "regress", {"input": _first_binding(body, 1)},
-                             {"output": _first_binding(body, 2)})
-        if f.number == 2:
-            outs = {k: _first_binding(body, n) for k, n in (("classes", 2), ("scores", 3))}
-            return Signature(name, "classify", {"input": _first_binding(body, 1)},
-                             {k: v for k, v in outs.items() if v})
-        if f.number == 3:
-            bindings = {}
-            for entry in wire_messages(body, 1):
-                key = wire_strings(entry, 1)
-                value = wire_messages(entry, 2)
-                if key and value:
-                    bindings[key[0]] = _tensor_binding(value[0])
-            return Signature(name, "generic", bindings, {})
-    return None
-
-
-def _first_binding(body: memoryview, number: int) -> str:
-    found = wire_messages(body, number)
-    return _tensor_binding(found[0]) if found else ""
-
-
-def _session_bundle_signatures(meta: MetaGraphDef) -> list[Signature]:
-    """Legacy TF Serving session bundles keep ``tensorflow.serving.Signatures`` in a collection.
-
-    As TF Serving's bundle shim does, the generic signatures named ``inputs`` and ``outputs``
-    together make the predict signature.
-    """
-    coll = meta.collection_def.get("serving_signatures")
-    if coll is None:
-        return []
-    sigs: list[Signature] = []
-    for any_msg in coll.any_list.value:
-        if not any_msg.type_url.endswith("tensorflow.serving.Signatures"):
-            continue
-        try:
-            fields = list(WireReader(any_msg.value).fields())
-            named: dict[str, Signature] = {}
-            for f in fields:
-                if f.number == 1 and f.wire_type == 2:
-                    sig = _session_bundle_signature("default", f.value)  # type: ignore[arg-type]
-                    if sig:
-                        sigs.append(sig)
-                elif f.number == 2 and f.wire_type == 2:
-                    key = wire_strings(f.value, 1)  # type: ignore[arg-type]
-                    body = wire_messages(f.value, 2)  # type: ignore[arg-type]
-                    if key and body:
-                        sig = _session_bundle_signature(key[0], body[0])
-                        if sig:
-                            named[key[0]] = sig
-        except WireError:
-            continue
-        if "inputs" in named and "outputs" in named:
-            sigs.append(Signature("predict", "predict", named.pop("inputs").inputs,
-                                  named.pop("outputs").inputs))
-        sigs.extend(named.values())
-    return sigs
-
-
-def _collections(meta: MetaGraphDef) -> dict[str, list[str]]:
-    out = {}
-    for key, coll in meta.collection_def.items():
-        if coll.HasField("node_list") and coll.node_list.value:
-            out[key] = list(coll.node_list.value)
-    return out
-
-
-# ---------------------------------------------------------------------------------------------
-# Checkpoints
-
-
-def checkpoint_data_exists(prefix: str) -> bool:
-    """V2 (``PREFIX.index``) or V1 (``PREFIX`` or ``PREFIX-?????-of-?????``) checkpoint files."""
-    p = Path(prefix)
-    if Path(prefix + ".index").is_file() or p.is_file():
-        return True
-    return p.parent.is_dir() and any(p.parent.glob(p.name + "-?????-of-?????"))
-
-
-def _latest_from_checkpoint_file(directory: Path) -> str | None:
-    """The prefix named by a ``checkpoint`` state file (text proto), made relative to ``directory``."""
-    state = directory / "checkpoint"
-    if not state.is_file():
-        return None
-    text = state.read_text(errors="replace")
-    match = re.search(r'^\s*model_checkpoint_path\s*:\s*"((?:[^"\\]|\\.)*)"', text, re.MULTILINE)
-    if not match:
-        return None
-    named = match.group(1).encode().decode("unicode_escape")
-    candidate = Path(named)
-    if not candidate.is_absolute():
-        candidate = directory / candidate
-    if not Path(str(candidate) + ".meta").is_file():
-        # Checkpoints copied between machines keep absolute paths of the old one.
-        candidate = directory / Path(named).name
-    return str(candidate)
-
-
-def _step(path: Path) -> int:
-    match = _STEP_RE.search(path.name[: -len(".meta")])
-    return int(match.group(1)) if match else -1
-
-
-def _checkpoint_prefix_in(directory: Path) -> tuple[str | None, list[str]]:
-    warnings: list[str] = []
-    prefix = _latest_from_checkpoint_file(directory)
-    if prefix and Path(prefix + ".meta").is_file():
-        return prefix, warnings
-    metas = sorted(directory.glob("*.meta"), key=lambda p: (_step(p), p.name))
-    if not metas:
-        return None, warnings
-    if len(metas) > 1:
-        warnings.append(f"{len(metas)} .meta files in the directory; using the latest, {metas[-1].name}")
-    return str(metas[-1])[: -len(".meta")], warnings
 
 
 # ---------------------------------------------------------------------------------------------
@@ -370,8 +210,8 @@ def _saved_model_source(model_file: Path, data: bytes, kind: str, tags: list[str
         path=given, model_file=str(model_file), format="saved_model", graph_def=meta.graph_def,
         size_bytes=len(data), meta_graph=meta, saved_model_dir=str(directory), tags=chosen,
         tag_sets=[list(m.meta_info_def.tags) for m in metas],
-        signatures=_signatures_from_meta(meta, chosen) + _session_bundle_signatures(meta),
-        collections=_collections(meta),
+        signatures=signatures_from_meta(meta, chosen) + session_bundle_signatures(meta),
+        collections=node_collections(meta),
     )
     if not model_file.name.startswith("saved_model."):
         source.warnings.append(f"a SavedModel file named {model_file.name}; variables are looked for beside it")
@@ -395,8 +235,8 @@ def load_metagraph(meta_file: Path, data: bytes, kind: str, given: str, prefix: 
         path=given, model_file=str(meta_file), format="checkpoint" if has_data else "metagraph",
         graph_def=meta.graph_def, size_bytes=len(data), meta_graph=meta,
         checkpoint_prefix=prefix if has_data else None, tags=list(meta.meta_info_def.tags),
-        signatures=_signatures_from_meta(meta, list(meta.meta_info_def.tags)) + _session_bundle_signatures(meta),
-        collections=_collections(meta),
+        signatures=signatures_from_meta(meta, list(meta.meta_info_def.tags)) + session_bundle_signatures(meta),
+        collections=node_collections(meta),
     )
     if not has_data and _has_variables(meta.graph_def):
         source.warnings.append(
@@ -437,7 +277,7 @@ def _lazy_graphdef_source(path: Path, given: str) -> ModelSource | None:
 def _load_directory(directory: Path, tags: list[str] | None, given: str, lazy_constants: bool = False) -> ModelSource:
     if (directory / "saved_model.pb").is_file() or (directory / "saved_model.pbtxt").is_file():
         return load_saved_model(directory, tags, given)
-    prefix, warnings = _checkpoint_prefix_in(directory)
+    prefix, warnings = checkpoint_prefix_in(directory)
     if prefix is not None:
         meta_file = Path(prefix + ".meta")
         data = _read(meta_file)
