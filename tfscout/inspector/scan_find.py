@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tfscout.inspector import sniff
-from tfscout.inspector.loaders import _latest_from_checkpoint_file
 
 SAVED_MODEL_FILES = ("saved_model.pb", "saved_model.pbtxt")
 # Names that say "this is meant to be a model": a file with one of them that is not a model is a problem.
@@ -31,6 +30,7 @@ _INDEX_RE = re.compile(r"^(?P<prefix>.+)\.index$")
 _DATA_RE = re.compile(r"^(?P<prefix>.+)\.data-\d+-of-\d+$")
 _V1_SHARD_RE = re.compile(r"^(?P<prefix>.+)-\d{5}-of-\d{5}$")
 _STEP_RE = re.compile(r"-(\d+)$")
+_LATEST_RE = re.compile(r'^\s*model_checkpoint_path\s*:\s*"((?:[^"\\]|\\.)*)"', re.MULTILINE)
 _SNIFFED_FORMAT = {
     sniff.GRAPHDEF: "graphdef", sniff.GRAPHDEF_TEXT: "graphdef_text", sniff.METAGRAPH: "metagraph",
     sniff.METAGRAPH_TEXT: "metagraph", sniff.SAVED_MODEL: "saved_model", sniff.SAVED_MODEL_TEXT: "saved_model",
@@ -82,11 +82,12 @@ def sniff_file(path: Path) -> str:
         if not head or len(head) < _HEAD or sniff.foreign_format(head) is not None:
             return sniff.sniff_bytes(head)
         with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-            view = memoryview(mm)
             try:
-                return sniff.sniff_bytes(head, view)
-            finally:
-                view.release()
+                return sniff.sniff_bytes(head, mm)
+            except sniff.NotAModel as exc:
+                # Raised again once the mapping is closed: the traceback holds views into it.
+                failure = (exc.what, exc.fix)
+    raise sniff.NotAModel(*failure)
 
 
 def _is_regular(entry: os.DirEntry[str]) -> bool:
@@ -181,8 +182,7 @@ class _Finder:
 
     def _checkpoints(self, directory: Path, metas: dict[str, Path], by_name: dict[str, Path]) -> None:
         """One row per training run: the latest checkpoint (the one the ``checkpoint`` file names)."""
-        latest = _latest_from_checkpoint_file(directory) if "checkpoint" in by_name else None
-        latest_name = Path(latest).name if latest else None
+        latest_name = _latest_name(by_name["checkpoint"]) if "checkpoint" in by_name else None
         runs: dict[str, list[str]] = {}
         for prefix in metas:
             runs.setdefault(_STEP_RE.sub("", prefix), []).append(prefix)
@@ -217,6 +217,15 @@ def _checkpoint_files(prefix: str, by_name: dict[str, Path]) -> list[str]:
         if match and match.group("prefix") == prefix:
             out.append(name)
     return out
+
+
+def _latest_name(state: Path) -> str | None:
+    """The file name of the prefix a ``checkpoint`` state file names as the latest (paths may be stale)."""
+    try:
+        match = _LATEST_RE.search(state.read_text(errors="replace"))
+    except OSError:
+        return None
+    return Path(match.group(1).replace("\\\\", "\\")).name if match else None
 
 
 def _step_key(prefix: str) -> tuple[int, str]:
