@@ -14,7 +14,7 @@ import sys
 
 from tfscout.cmd.common import add_model_argument, print_json, tags_of
 from tfscout.errors import UsageError
-from tfscout.inspector.neighbourhood import DEFAULT_DEPTH, DEFAULT_MAX_NODES, SUBGRAPH_MAX_NODES
+from tfscout.inspector.drawing_limits import DEFAULT_DEPTH, DEFAULT_MAX_NODES, SUBGRAPH_MAX_NODES
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

@@ -137,14 +137,14 @@ def _saved_model_metas(data: bytes, path: Path, kind: str) -> list[MetaGraphDef]
             text_format.Parse(text, wrapper, allow_unknown_extension=True)
         except text_format.ParseError as exc:
             raise _fail(path, f"text-format SavedModel syntax error: {exc}", "fix the file or pass the binary") from None
-        metas.extend(wrapper.meta_graphs)  # type: ignore[attr-defined]
+        metas.extend(wrapper.meta_graphs)
         return metas
     metas = []
     try:
         for f in WireReader(data).fields():
             if f.number == 2 and f.wire_type == 2:
                 meta = MetaGraphDef()
-                _parse_binary(meta, bytes(f.value), path, "SavedModel meta graph")  # type: ignore[arg-type]
+                _parse_binary(meta, bytes(f.value), path, "SavedModel meta graph")
                 metas.append(meta)
     except WireError as exc:
         raise _fail(path, f"truncated or corrupt SavedModel ({exc})", "export the SavedModel again") from None

@@ -12,11 +12,8 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
+from tfscout.inspector.drawing_limits import DEFAULT_DEPTH, DEFAULT_MAX_NODES, SUBGRAPH_MAX_NODES
 from tfscout.inspector.graph import Graph, TensorRef
-
-DEFAULT_DEPTH = 2
-DEFAULT_MAX_NODES = 150
-SUBGRAPH_MAX_NODES = 1500
 
 
 @dataclass(frozen=True)

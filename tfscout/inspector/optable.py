@@ -105,8 +105,8 @@ def default_op_table() -> OpTable:
     raw = json.loads(resources.files("tfscout.inspector").joinpath("data/tf_ops.json").read_text())
     ops = {
         name: OpSignature(
-            inputs=tuple(tuple(a) for a in entry["in"]),  # type: ignore[misc]
-            outputs=tuple(tuple(a) for a in entry["out"]),  # type: ignore[misc]
+            inputs=tuple(tuple(a) for a in entry["in"]),
+            outputs=tuple(tuple(a) for a in entry["out"]),
             stateful=bool(entry.get("stateful", False)),
         )
         for name, entry in raw["ops"].items()

@@ -130,7 +130,7 @@ class WireReader:
 def wire_strings(data: bytes | memoryview, number: int) -> list[str]:
     """Every length-delimited field ``number`` of a message, decoded as UTF-8."""
     return [
-        bytes(f.value).decode("utf-8", "replace")  # type: ignore[arg-type]
+        bytes(f.value).decode("utf-8", "replace")
         for f in WireReader(data).fields()
         if f.number == number and f.wire_type == 2
     ]
@@ -172,7 +172,7 @@ def _copy_field(f: WireField) -> bytes:
         return tag + f.value.to_bytes(8, "little")  # type: ignore[union-attr]
     if f.wire_type == 5:
         return tag + f.value.to_bytes(4, "little")  # type: ignore[union-attr]
-    payload = bytes(f.value)  # type: ignore[arg-type]
+    payload = bytes(f.value)
     return tag + encode_varint(len(payload)) + payload
 
 

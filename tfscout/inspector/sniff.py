@@ -103,7 +103,7 @@ def _node_like(payload: memoryview) -> bool:
     try:
         for field in WireReader(payload).fields():
             if field.number == 2 and field.wire_type == 2:
-                return bool(_OP_NAME_RE.match(bytes(field.value)))  # type: ignore[arg-type]
+                return bool(_OP_NAME_RE.match(bytes(field.value)))
             if field.number not in (1, 3, 4, 5, 6, 7) or (field.number != 5 and field.wire_type != 2):
                 return False
     except WireError:
