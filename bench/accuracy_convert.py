@@ -74,7 +74,7 @@ def run_convert(model: Path, out: Path, timeout: float) -> tuple[int, dict[str, 
 # The independent check (runs in child processes through tfscout's runner)
 
 
-def _feeds(onnx_path: str, seed: int) -> dict[str, Any]:
+def _feeds(onnx_path: str, seed: int, unknown: int) -> dict[str, Any]:
     import numpy as np
     import onnxruntime as ort
 
@@ -82,7 +82,7 @@ def _feeds(onnx_path: str, seed: int) -> dict[str, Any]:
     session = ort.InferenceSession(onnx_path, providers=["CPUExecutionProvider"])
     feeds = {}
     for meta in session.get_inputs():
-        dims = [d if isinstance(d, int) and d >= 0 else (1 if k == 0 else 32) for k, d in enumerate(meta.shape)]
+        dims = [d if isinstance(d, int) and d >= 0 else (1 if k == 0 else unknown) for k, d in enumerate(meta.shape)]
         kind = meta.type
         if kind == "tensor(bool)":
             feeds[meta.name] = rng.integers(0, 2, size=dims).astype(bool)
@@ -98,12 +98,19 @@ def _feeds(onnx_path: str, seed: int) -> dict[str, Any]:
 
 
 def ort_outputs(onnx_path: str, seed: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Fresh inputs (unknown dimensions 32, or 1 when the model rejects that) and onnxruntime's answers."""
     import onnxruntime as ort
 
-    feeds = _feeds(onnx_path, seed)
     session = ort.InferenceSession(onnx_path, providers=["CPUExecutionProvider"])
     names = [o.name for o in session.get_outputs()]
-    return feeds, dict(zip(names, session.run(names, feeds), strict=True))
+    error: Exception | None = None
+    for unknown in (32, 1):
+        feeds = _feeds(onnx_path, seed, unknown)
+        try:
+            return feeds, dict(zip(names, session.run(names, feeds), strict=True))
+        except Exception as exc:  # noqa: BLE001 - retried with smaller shapes, then reported
+            error = exc
+    raise RuntimeError(str(error))
 
 
 def tf_outputs(entry: dict[str, Any], corpus: str, feeds: dict[str, Any], fetches: list[str],
@@ -125,7 +132,7 @@ def tf_outputs(entry: dict[str, Any], corpus: str, feeds: dict[str, Any], fetche
             else:
                 graph_def.ParseFromString(model.read_bytes())
             v1.import_graph_def(graph_def, name="")
-            if any(n.op in ("VariableV2", "VarHandleOp") for n in graph_def.node):
+            if any(n.op in ("VariableV2", "Variable", "VarHandleOp") for n in graph_def.node):
                 return "variables without a checkpoint: values are not comparable"
         elif fmt == "meta_ckpt":
             meta = v1.MetaGraphDef()

@@ -57,8 +57,8 @@ def test_frozen_graph_runs_in_tensorflow_like_the_original(tf1_models: TF1Models
 
     out = tmp_path / "bn.pb"
     assert run_cli("freeze", str(tf1_models.path("training_bn")), "-o", str(out)).returncode == 0
-    value, expected = tf1_models.expected("training_bn")
-    np.save(tmp_path / "x.npy", value)
+    feeds, expected = tf1_models.expected("training_bn")
+    np.save(tmp_path / "x.npy", feeds["x:0"])
     script = (
         "import sys, numpy as np, tensorflow as tf\n"
         "g = tf.compat.v1.GraphDef(); g.ParseFromString(open(sys.argv[1], 'rb').read())\n"

@@ -29,9 +29,9 @@ def converted(tf1_models: TF1Models, tmp_path_factory: pytest.TempPathFactory) -
 
 
 def test_verify_a_good_pair_on_a_sample(tf1_models: TF1Models, converted: Path, tmp_path: Path) -> None:
-    value, _expected = tf1_models.expected("debug_ops")
+    feeds, _expected = tf1_models.expected("debug_ops")
     sample = tmp_path / "sample.npz"
-    np.savez(sample, **{"x:0": value})
+    np.savez(sample, **feeds)
     run = run_cli("verify", str(tf1_models.path("debug_ops")), str(converted), "--sample", str(sample), "--json")
     assert run.returncode == 0, run.stdout + run.stderr
     data = json.loads(run.stdout)

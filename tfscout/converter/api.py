@@ -91,8 +91,10 @@ def convert_model(path: str | Path, out: str | Path, inputs: str | list[str] | N
     report = _new_report(plan, rtol, atol, str(sample) if sample else None)
     with tempfile.TemporaryDirectory(prefix="tfscout-convert-") as tmp:
         work = Path(tmp)
+        clock = time.monotonic()
         frozen = _freeze(plan, work / "frozen.pb", work, True, str(sample) if sample else None,
                          timeout, progress, cancel)
+        report.timings["freeze"] = time.monotonic() - clock
         _absorb_frozen(report, frozen)
         if not Path(frozen.path).is_file():
             report.seconds = time.monotonic() - start
@@ -100,11 +102,18 @@ def convert_model(path: str | Path, out: str | Path, inputs: str | list[str] | N
         check_cancel(cancel, "the conversion")
         onnx_tmp = work / "model.onnx"
         say(progress, "tf2onnx", f"converting at opset {plan.opset}")
-        run_tf2onnx(report, frozen, onnx_tmp, plan.opset, timeout, cancel)
+        clock = time.monotonic()
+        if frozen.inputs:
+            run_tf2onnx(report, frozen, onnx_tmp, plan.opset, timeout, cancel)
+        else:
+            onnx_side.write_constant_model(report, frozen, onnx_tmp, plan.opset, timeout, cancel)
+        report.timings["tf2onnx"] = time.monotonic() - clock
         if onnx_tmp.is_file():
             check_cancel(cancel, "the conversion")
             say(progress, "validate", "onnx.checker (full check) and an onnxruntime session")
-            onnx_side.check_and_compare(report, frozen, onnx_tmp, rtol, atol, timeout, cancel, rename=True)
+            clock = time.monotonic()
+            onnx_side.check_and_compare(report, frozen, onnx_tmp, rtol, atol, timeout, cancel, progress)
+            report.timings["check"] = time.monotonic() - clock
         if onnx_tmp.is_file() and (report.verified or keep_unverified) and not _fatal(report):
             say(progress, "write", f"writing {out_path}")
             output.publish(onnx_tmp, out_path, force)
@@ -181,6 +190,6 @@ def verify_model(path: str | Path, onnx_path: str | Path, inputs: str | list[str
         _absorb_frozen(report, frozen)
         if Path(frozen.path).is_file():
             check_cancel(cancel, "the verification")
-            onnx_side.check_and_compare(report, frozen, onnx_file, rtol, atol, timeout, cancel, rename=False)
+            onnx_side.check_and_compare(report, frozen, onnx_file, rtol, atol, timeout, cancel, progress)
     report.seconds = time.monotonic() - start
     return report

@@ -151,7 +151,7 @@ def build_inference_graph(plan: ConversionPlan, out_path: str, work_dir: str, re
     repair_graph(edit, plan, inputs, log)
     inputs += _extra_placeholders(edit, log)
     prefix = checkpoint_prefix_for(source.format, source.checkpoint_prefix, source.saved_model_dir)
-    child_progress("freeze", "variables to constants")
+    child_progress("repair", "variables to constants from the checkpoint")
     values = CheckpointValues(prefix if _has_variables(edit) else None)
     freeze_variables(edit, keys, values, plan.model, log, original, plan.allow_unsafe)
     _strip_placement(edit)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tfscout.converter.compare import compare_outputs
+from tfscout.converter.progress import Progress, line_forwarder
 from tfscout.converter.report import ConversionReport, FrozenGraph, ModelStructure, OutputError, TensorInfo
 from tfscout.converter.runner import run_function
 from tfscout.errors import ModelLoadError
@@ -105,6 +106,9 @@ def validate_and_compare_child(onnx_path: str, feeds_path: str | None, reference
         return check
     if feeds_path is None or reference_path is None:
         return check
+    from tfscout.converter.progress import child_progress
+
+    child_progress("verify", "running onnxruntime on the inputs TensorFlow answered")
     feeds_npz = np.load(feeds_path, allow_pickle=False)
     ref_npz = np.load(reference_path, allow_pickle=False)
     by_name = {i.name: i for i in session.get_inputs()}
@@ -147,8 +151,41 @@ def _cast_for(onnx_type: str, value: Any) -> Any:
     return value
 
 
+def constant_model_child(reference_path: str, output_names: list[str], opset: int, onnx_path: str) -> None:
+    """An ONNX model of constants: for graphs whose outputs depend on no input at all."""
+    import numpy as np
+    import onnx
+    from onnx import helper, numpy_helper
+
+    values = np.load(reference_path, allow_pickle=False)
+    nodes, outputs = [], []
+    for k, name in enumerate(output_names):
+        array = values[f"out_{k}"]
+        nodes.append(helper.make_node("Constant", [], [name], value=numpy_helper.from_array(array, name)))
+        outputs.append(helper.make_tensor_value_info(name, helper.np_dtype_to_tensor_dtype(array.dtype),
+                                                     list(array.shape)))
+    graph = helper.make_graph(nodes, "constants", [], outputs)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)], producer_name="tfscout")
+    onnx.save(model, onnx_path)
+
+
 # ---------------------------------------------------------------------------------------------
 # Caller side
+
+
+def write_constant_model(report: ConversionReport, frozen: FrozenGraph, onnx_file: Path, opset: int,
+                         timeout: float, cancel: threading.Event | None) -> None:
+    """No inputs: tf2onnx refuses such a graph, and its outputs are TensorFlow's answers, as constants."""
+    if frozen.reference_path is None:
+        report.add_step("tf2onnx", "run tf2onnx", "skipped", "the graph has no inputs and TensorFlow gave no outputs")
+        return
+    run_function("tfscout.converter.onnx_side:constant_model_child",
+                 {"reference_path": frozen.reference_path, "output_names": [o.name for o in frozen.outputs],
+                  "opset": opset, "onnx_path": str(onnx_file)},
+                 what="writing the ONNX model", timeout=timeout, cancel=cancel)
+    report.add_step("tf2onnx", "outputs without inputs become constants", "done",
+                    "no output depends on an input (tf2onnx needs inputs): the ONNX model holds TensorFlow's "
+                    "values as Constant nodes")
 
 
 def describe(onnx_file: Path, timeout: float, cancel: threading.Event | None) -> ModelStructure:
@@ -177,14 +214,16 @@ def _differences(tf_side: ModelStructure, onnx: ModelStructure) -> list[str]:
 
 
 def check_and_compare(report: ConversionReport, frozen: FrozenGraph, onnx_file: Path, rtol: float,
-                      atol: float, timeout: float, cancel: threading.Event | None, rename: bool) -> None:
+                      atol: float, timeout: float, cancel: threading.Event | None,
+                      progress: Progress | None = None) -> None:
     """Validate ``onnx_file`` and compare it with TensorFlow's answers; fold the verdicts into ``report``."""
     check: OnnxCheck = run_function(
         "tfscout.converter.onnx_side:validate_and_compare_child",
         {"onnx_path": str(onnx_file), "feeds_path": frozen.feeds_path, "reference_path": frozen.reference_path,
          "input_names": [i.name for i in frozen.inputs], "output_names": [o.name for o in frozen.outputs],
          "rtol": rtol, "atol": atol},
-        what="checking the ONNX model in onnxruntime", timeout=timeout, cancel=cancel)
+        what="checking the ONNX model in onnxruntime", timeout=timeout, cancel=cancel,
+        on_line=line_forwarder(progress))
     report.structure.onnx = check.structure
     report.structure.differences = _differences(report.structure.tensorflow, check.structure)
     if check.structure.opset:

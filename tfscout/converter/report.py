@@ -112,6 +112,7 @@ class ConversionReport:
     sample: str | None = None
     tf2onnx_command: str = ""
     seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage: freeze, tf2onnx, check
     warnings: list[str] = field(default_factory=list)
 
     @property
