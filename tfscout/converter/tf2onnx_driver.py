@@ -56,7 +56,9 @@ def judge_run(report: ConversionReport, run: CompletedRun, log: Tf2onnxLog, onnx
         return
     if run.crashed:
         report.add_step("tf2onnx", "run tf2onnx", "failed", f"crashed ({run.signal_name()})")
-        report.add_problem("tf2onnx", f"tf2onnx crashed ({run.signal_name()})",
+        memory = " (the system stops a process that runs out of memory this way)" \
+            if run.signal_name() == "SIGKILL" else ""
+        report.add_problem("tf2onnx", f"tf2onnx crashed ({run.signal_name()}){memory}",
                            "try other --inputs/--outputs or another --opset")
         _discard(onnx_path)
         return

@@ -20,8 +20,11 @@ from tfscout.inspector import optypes
 _UPDATE_OPS = frozenset({"AssignSub", "AssignSubVariableOp", "Assign", "AssignVariableOp"})
 _READ_OPS = frozenset({"Identity", "ReadVariableOp", "Snapshot"})
 _ARITH_OPS = frozenset({"Mul", "Sub", "Identity", "Cast", "AddV2", "Add", "RealDiv", "Div", "Neg"})
+# What a dropout mask is made of: the random draw, arithmetic on constants (the rate, which may come
+# from a tf.cond or Select on a mode switch now constant) and, inside a while loop, Enter.
 _MASK_OPS = frozenset({"RandomUniform", "Mul", "Add", "AddV2", "Sub", "Floor", "GreaterEqual", "Greater",
-                       "Less", "LessEqual", "Cast", "Identity", "RealDiv", "Div", "Const", "Reshape", "Pack"})
+                       "Less", "LessEqual", "Cast", "Identity", "RealDiv", "Div", "Const", "Reshape", "Pack",
+                       "Enter", "Select", "SelectV2", "LogicalNot"})
 _SCALE_OPS = frozenset({"RealDiv", "Div", "Mul", "TrueDiv"})
 _HOPS = 10
 
