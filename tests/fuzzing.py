@@ -15,6 +15,7 @@ renderers: only TfscoutError may come out.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import shutil
@@ -659,15 +660,16 @@ def time_limit(seconds: float) -> Iterator[None]:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
         if outer:
             signal.setitimer(signal.ITIMER_REAL, max(0.001, outer - (time.monotonic() - start)))
 
 
-def check_case(case: Case, work: Path, seconds: float = CASE_SECONDS) -> str:
+def check_case(case: Case, work: Path, seconds: float | None = CASE_SECONDS) -> str:
     """Load and analyse the case as tfscout would; TfscoutError is the only allowed failure.
 
-    Returns "ok" or the one-line error; any other exception (or a Hang) propagates.
+    Returns "ok" or the one-line error; any other exception (or a Hang) propagates. With
+    ``seconds=None`` there is no time limit here (a driver that has its own, such as libFuzzer's).
     """
     from tfscout.errors import TfscoutError
     from tfscout.inspector.api import inspect_model
@@ -678,7 +680,7 @@ def check_case(case: Case, work: Path, seconds: float = CASE_SECONDS) -> str:
     from tfscout.inspector.sniff import NotAModel
 
     path = write_case(case, work)
-    with time_limit(seconds):
+    with time_limit(seconds) if seconds else contextlib.nullcontext():
         if path.is_file():
             try:
                 sniff_file(path)
