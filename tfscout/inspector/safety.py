@@ -1,11 +1,15 @@
 """Ops that touch the host: files, processes, the network, or arbitrary Python.
 
 tf2onnx's constant folding executes TensorFlow ops whose inputs are constant, so converting a
-hostile graph can read or write files. Such ops are listed wherever they are; a subgraph that
-contains them is refused unless the user passes ``--allow-unsafe``.
+hostile graph can read or write files. Such ops are listed wherever they are (in the graph and in
+its function library); a subgraph that would run them is refused unless the user passes
+``--allow-unsafe``. TensorFlow runs more than the data ancestors of the outputs: the control
+dependencies of what it runs, and the bodies of the functions it calls.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from tfscout.inspector.graph import Graph
 from tfscout.inspector.report import UnsafeOp
@@ -52,24 +56,100 @@ UNSAFE_OPS: dict[str, str] = {
     "Rpc": "calls a network service", "TryRpc": "calls a network service",
     "RpcClient": "calls a network service", "RpcCall": "calls a network service",
     "DecodeProtoV2": "can load proto descriptors from files",
+    "EncodeProto": "can load proto descriptors from files",
     "FileSystemSetConfiguration": "changes file-system settings",
+    "ReaderRead": "reads files through a reader", "ReaderReadV2": "reads files through a reader",
+    "ReaderReadUpTo": "reads files through a reader", "ReaderReadUpToV2": "reads files through a reader",
+    "ReaderRestoreState": "restores a file reader", "ReaderRestoreStateV2": "restores a file reader",
+    "FlushSummaryWriter": "writes event files", "CloseSummaryWriter": "writes event files",
+    "ImportEvent": "writes event files",
+    "GenerateVocabRemapping": "reads vocabulary files",
+    "SnapshotDatasetReader": "reads files", "SnapshotNestedDatasetReader": "reads files",
+    "SnapshotChunkDataset": "reads files", "ListSnapshotChunksDataset": "lists files on the host",
+    "DistributedSave": "writes files",
+    "KafkaDataset": "connects to a network service", "KinesisDataset": "connects to a network service",
+    "IgniteDataset": "connects to a network service",
+    "GcsConfigureCredentials": "changes cloud credentials", "GcsConfigureBlockCache": "changes cloud settings",
+    "RemoteCall": "runs a function on another (network) device",
+    "RpcServer": "starts a network server", "RpcServerStart": "starts a network server",
+    "RpcServerRegister": "serves functions over the network",
+    "CollectiveReduce": "talks to other processes over the network",
+    "CollectiveReduceV2": "talks to other processes over the network",
+    "CollectiveReduceV3": "talks to other processes over the network",
+    "CollectiveGather": "talks to other processes over the network",
+    "CollectiveGatherV2": "talks to other processes over the network",
+    "CollectiveBcastSend": "talks to other processes over the network",
+    "CollectiveBcastRecv": "talks to other processes over the network",
+    "CollectiveBcastSendV2": "talks to other processes over the network",
+    "CollectiveBcastRecvV2": "talks to other processes over the network",
+    "CollectiveAllToAllV2": "talks to other processes over the network",
+    "CollectiveAllToAllV3": "talks to other processes over the network",
+    "CollectiveReduceScatterV2": "talks to other processes over the network",
+    "CollectiveInitializeCommunicator": "talks to other processes over the network",
 }
 
 
-def _print_to_file(graph: Graph, i: int) -> bool:
-    stream = graph.attr(i, "output_stream")
+def _print_to_file(attrs: Any) -> bool:
+    stream = attrs.get("output_stream")
     return stream is not None and stream.s.startswith(b"file://")
 
 
+def _is_unsafe(op: str, attrs: Any) -> bool:
+    return op in UNSAFE_OPS or (op == "PrintV2" and _print_to_file(attrs))
+
+
+def _called(op: str, attrs: Any, library: dict[str, Any]) -> list[str]:
+    """Functions a node calls: its op is a function name, or an attribute names one (f, body, branches ...)."""
+    names = [op] if op in library else []
+    for value in attrs.values():
+        if value.HasField("func"):
+            names.append(value.func.name)
+        elif value.HasField("list"):
+            names.extend(f.name for f in value.list.func)
+    return [n for n in names if n in library]
+
+
+def _run_set(graph: Graph, subgraph: set[int]) -> set[int]:
+    """The subgraph and everything TensorFlow runs with it through control dependencies."""
+    controls = [c for i in subgraph for c in graph.control_inputs[i] if c not in subgraph]
+    return subgraph | graph.ancestors(controls, control=True) if controls else subgraph
+
+
+def _functions_run(graph: Graph, nodes: set[int], library: dict[str, Any]) -> set[str]:
+    """Names of the library functions the nodes call, directly or through other functions."""
+    stack = [f for i in nodes for f in _called(graph.ops[i], graph.node(i).attr, library)]
+    seen: set[str] = set()
+    while stack:
+        name = stack.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for node in library[name].node_def:
+            stack.extend(f for f in _called(node.op, node.attr, library) if f not in seen)
+    return seen
+
+
 def scan_unsafe(graph: Graph, subgraph: set[int] | None = None) -> list[UnsafeOp]:
-    """Every host-touching op in the graph, grouped by op type; ``in_subgraph`` when one is in it."""
-    found: dict[str, list[int]] = {}
+    """Every host-touching op in the graph and its function library, grouped by op type.
+
+    ``in_subgraph`` is set when running ``subgraph`` would run one: it is in it, behind a control
+    dependency of it, or in a function it calls. Ops inside functions are named ``function/node``.
+    """
+    found: dict[str, list[tuple[str, bool]]] = {}
+    run = _run_set(graph, subgraph) if subgraph is not None else set()
     for i, op in enumerate(graph.ops):
-        if op in UNSAFE_OPS or (op == "PrintV2" and _print_to_file(graph, i)):
-            found.setdefault(op, []).append(i)
+        if op in UNSAFE_OPS or (op == "PrintV2" and _print_to_file(graph.node(i).attr)):
+            found.setdefault(op, []).append((graph.names[i], i in run))
+    library = {f.signature.name: f for f in graph.graph_def.library.function}
+    if library:
+        called = _functions_run(graph, run, library) if run else set()
+        for name, function in library.items():
+            for node in function.node_def:
+                if _is_unsafe(node.op, node.attr):
+                    found.setdefault(node.op, []).append((f"{name}/{node.name}", name in called))
     out = []
     for op, nodes in sorted(found.items()):
         reason = UNSAFE_OPS.get(op, "prints to a file")
-        inside = subgraph is not None and any(i in subgraph for i in nodes)
-        out.append(UnsafeOp(op=op, nodes=[graph.names[i] for i in nodes], reasons=[reason], in_subgraph=inside))
+        out.append(UnsafeOp(op=op, nodes=[n for n, _ in nodes], reasons=[reason],
+                            in_subgraph=any(inside for _, inside in nodes)))
     return out
