@@ -27,6 +27,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--confirm", action="store_true",
                    help="also convert the subgraph with tf2onnx for real and report any disagreement")
     p.add_argument("--timeout", type=float, default=600.0, metavar="S", help="time limit of --confirm (seconds)")
+    p.add_argument("--allow-unsafe", action="store_true",
+                   help="let --confirm run tf2onnx even when the graph holds ops that read or write files or "
+                        "run host code")
     p.set_defaults(run=run)
 
 
@@ -50,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     outcome = check_model(args.model, inputs=args.inputs, outputs=args.outputs, opset=args.opset,
                           tags=tags_of(args), signature=args.signature,
                           extra_opsets=parse_extra_opsets(args.extra_opset), confirm=args.confirm,
-                          timeout=args.timeout)
+                          timeout=args.timeout, allow_unsafe=args.allow_unsafe)
     if args.json:
         data = report_json(outcome.report)
         data["confirm"] = outcome.confirm.to_dict() if outcome.confirm else None

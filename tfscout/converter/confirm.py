@@ -19,12 +19,13 @@ from typing import Any
 
 from tfscout.converter.runner import run_command
 from tfscout.converter.tf2onnx_log import Tf2onnxLog, parse_tf2onnx_log
-from tfscout.errors import RunnerError, require
+from tfscout.errors import ModelProblem, RunnerError, require
 from tfscout.inspector.analysis import GraphAnalysis
 from tfscout.inspector.api import command_spec
 from tfscout.inspector.command import tf2onnx_argv
 from tfscout.inspector.precheck import PrecheckResult, unsupported_set
 from tfscout.inspector.recommend import Interface
+from tfscout.inspector.safety import scan_unsafe
 
 DEFAULT_TIMEOUT = 600.0
 _TAIL = 12
@@ -107,10 +108,24 @@ def _source_for_tf2onnx(a: GraphAnalysis, tmp: Path) -> Any:
     return dataclasses.replace(source, format="graphdef", model_file=str(binary))
 
 
+def refuse_unsafe_subgraph(a: GraphAnalysis, iface: Interface) -> None:
+    """Raise ModelProblem when tf2onnx would run ops that touch the host (it folds constants in TensorFlow)."""
+    unsafe = [u for u in scan_unsafe(a.graph, iface.subgraph) if u.in_subgraph]
+    if unsafe:
+        ops = ", ".join(f"{u.op} ({u.reasons[0]})" for u in unsafe[:4])
+        raise ModelProblem(f"the graph between the inputs and outputs holds ops that touch files or run host "
+                           f"code: {ops}, e.g. node {unsafe[0].nodes[0]}; a tf2onnx trial conversion would "
+                           "execute them (it folds constants by running TensorFlow)",
+                           "cut them away with --inputs/--outputs, or pass --allow-unsafe if you trust this model",
+                           path=a.source.path)
+
+
 def confirm_precheck(a: GraphAnalysis, iface: Interface, result: PrecheckResult,
                      timeout: float = DEFAULT_TIMEOUT, cancel: threading.Event | None = None,
-                     on_line: Callable[[str], None] | None = None) -> ConfirmResult:
+                     on_line: Callable[[str], None] | None = None, allow_unsafe: bool = False) -> ConfirmResult:
     """Run tf2onnx on the same subgraph at the same opset as ``result`` and compare the answers."""
+    if not allow_unsafe:
+        refuse_unsafe_subgraph(a, iface)
     require("tf2onnx", "convert")
     extra = ",".join(f"{d}:{v}" for d, v in sorted(result.extra_opsets.items())) or None
     with tempfile.TemporaryDirectory(prefix="tfscout-confirm-") as tmp_name:
@@ -159,7 +174,8 @@ class CheckOutcome:
 def check_model(path: str, inputs: str | None = None, outputs: str | None = None, opset: int | None = None,
                 tags: list[str] | None = None, signature: str | None = None,
                 extra_opsets: dict[str, int] | None = None, confirm: bool = False,
-                timeout: float = DEFAULT_TIMEOUT, on_line: Callable[[str], None] | None = None) -> CheckOutcome:
+                timeout: float = DEFAULT_TIMEOUT, on_line: Callable[[str], None] | None = None,
+                allow_unsafe: bool = False) -> CheckOutcome:
     """Pre-check a model (and with ``confirm``, convert the same subgraph with tf2onnx and compare)."""
     from tfscout.converter.support_table import support_table_for_installed
     from tfscout.inspector.api import analyse_path, report_for
@@ -173,7 +189,8 @@ def check_model(path: str, inputs: str | None = None, outputs: str | None = None
     if not confirm:
         return CheckOutcome(report)
     result = run_precheck(a, iface, opset, table, extra_opsets)
-    return CheckOutcome(report, confirm_precheck(a, iface, result, timeout=timeout, on_line=on_line))
+    return CheckOutcome(report, confirm_precheck(a, iface, result, timeout=timeout, on_line=on_line,
+                                                 allow_unsafe=allow_unsafe))
 
 
 def confirm_text(c: ConfirmResult) -> str:
