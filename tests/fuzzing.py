@@ -673,6 +673,7 @@ def check_case(case: Case, work: Path, seconds: float | None = CASE_SECONDS) -> 
     """
     from tfscout.errors import TfscoutError
     from tfscout.inspector.api import inspect_model
+    from tfscout.inspector.bigfile import read_graph_def_lazily
     from tfscout.inspector.loaders import load_model
     from tfscout.inspector.precheck_render import precheck_text
     from tfscout.inspector.render import report_json, report_text
@@ -685,6 +686,10 @@ def check_case(case: Case, work: Path, seconds: float | None = CASE_SECONDS) -> 
             try:
                 sniff_file(path)
             except NotAModel:
+                pass
+            try:  # the reader of big frozen graphs, whatever the size (the loader falls back on these errors)
+                read_graph_def_lazily(path)
+            except (WireError, pb_message.DecodeError, RuntimeError, ValueError):
                 pass
         try:
             load_model(path)

@@ -268,6 +268,22 @@ def test_an_interrupted_scan_resumes(tmp_path: Path) -> None:
     assert not list(folder.glob("*.tmp")), "no leftovers"
 
 
+def test_a_model_over_the_time_limit_is_an_error_row_and_is_retried_on_resume(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT))
+    from bench.synthetic import make_graph
+
+    folder = tmp_path / "shelf"
+    folder.mkdir()
+    (folder / "big.pb").write_bytes(make_graph(60_000).SerializeToString())
+    shutil.copy(CORPUS / "rust_multiplication" / "multiplication.pb", folder / "small.pb")
+    rows = rows_by_path(scan(str(folder), "--json", "-j", "1", "--timeout", "0.3"))
+    assert "took longer than 0.3 s" in rows["big.pb"]["error"]
+    assert rows["big.pb"]["nodes"] is None
+    again = scan(str(folder), "--json", "-j", "1")
+    rows = rows_by_path(again)
+    assert rows["big.pb"]["error"] is None and rows["big.pb"]["nodes"] >= 60_000, "a timeout is not reused"
+
+
 # ---------------------------------------------------------------------------------------------
 # The worker pool: a crash or a hang gives an error row, never a dead scan
 

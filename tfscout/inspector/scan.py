@@ -209,6 +209,8 @@ def scan_folder(folder: str | Path, jobs: int | None = None, opset: int | None =
                          path=str(folder))
     if jobs is not None and jobs < 1:
         raise UsageError(f"-j {jobs}: the number of workers must be at least 1", "pass -j 1 or more")
+    if not timeout > 0:
+        raise UsageError(f"--timeout {timeout:g}: the time limit per model must be positive", "pass seconds, e.g. 300")
     state_file = Path(state_path) if state_path is not None else default_state_path(root)
     found = find_models(root, skip={state_file})
     state = ScanState(state_file, _settings(opset), restart)
