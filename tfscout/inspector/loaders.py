@@ -85,6 +85,9 @@ def _parse_text(message: pb_message.Message, data: bytes, path: Path, what: str)
                     "re-export it, or pass the binary .pb") from None
     try:
         text_format.Parse(text, message, allow_unknown_extension=True, allow_field_number=True)
+    except RecursionError:
+        raise _fail(path, f"text-format {what} nests messages too deeply to read",
+                    "no real graph nests this deep: the file is damaged or was made to break readers") from None
     except text_format.ParseError as exc:
         line = getattr(exc, "GetLine", lambda: None)()
         col = getattr(exc, "GetColumn", lambda: None)()
@@ -135,7 +138,7 @@ def _saved_model_metas(data: bytes, path: Path, kind: str) -> list[MetaGraphDef]
         wrapper = _text_saved_model_wrapper()
         try:
             text_format.Parse(text, wrapper, allow_unknown_extension=True)
-        except text_format.ParseError as exc:
+        except (text_format.ParseError, RecursionError) as exc:
             raise _fail(path, f"text-format SavedModel syntax error: {exc}", "fix the file or pass the binary") from None
         metas.extend(wrapper.meta_graphs)
         return metas
