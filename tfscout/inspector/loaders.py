@@ -167,7 +167,7 @@ def _text_saved_model_wrapper() -> pb_message.Message:
             dependency=[MetaGraphDef.DESCRIPTOR.file.name], syntax="proto3")
         msg = fdp.message_type.add(name="SavedModel")
         msg.field.add(name="saved_model_schema_version", number=1, type=3, label=1)
-        msg.field.add(name="meta_graphs", number=2, type=11, label=3, type_name=".tensorflow.MetaGraphDef")
+        msg.field.add(name="meta_graphs", number=2, type=11, label=3, type_name="." + MetaGraphDef.DESCRIPTOR.full_name)
         pool.Add(fdp)
         desc = pool.FindMessageTypeByName("tfscout.SavedModel")
     return message_factory.GetMessageClass(desc)()
