@@ -71,7 +71,21 @@ class Seed:
     path: Path  # the graph file (the .meta of a checkpoint)
 
     def data(self) -> bytes:
+        if self.kind == "saved_model_text":
+            return saved_model_as_text(self.path.read_bytes())
         return self.path.read_bytes()
+
+
+def saved_model_as_text(data: bytes) -> bytes:
+    """A binary SavedModel (a corpus file) in text format, as ``saved_model.pbtxt`` holds it."""
+    out = []
+    for f in WireReader(data).fields():
+        if f.number == 1 and f.wire_type == 0:
+            out.append(f"saved_model_schema_version: {f.value}")
+        elif f.number == 2 and f.wire_type == 2:
+            meta = MetaGraphDef.FromString(bytes(f.value))  # type: ignore[arg-type]
+            out.append("meta_graphs {\n" + text_format.MessageToString(meta, indent=2) + "}")
+    return ("\n".join(out) + "\n").encode()
 
 
 SEEDS: tuple[Seed, ...] = (
@@ -86,6 +100,7 @@ SEEDS: tuple[Seed, ...] = (
     Seed("session_bundle", "metagraph", CORPUS / "serving_session_bundle_half_plus_two" / "export.meta"),
     Seed("redundant_sm", "saved_model", CORPUS / "tf2onnx_redundant_inputs_savedmodel" / "saved_model.pb"),
     Seed("half_plus_three", "saved_model", CORPUS / "serving_half_plus_three" / "saved_model.pb"),
+    Seed("half_plus_three_text", "saved_model_text", CORPUS / "serving_half_plus_three" / "saved_model.pb"),
     Seed("regression_ckpt", "checkpoint", CORPUS / "tf2onnx_regression_ckpt" / "model.meta"),
 )
 
@@ -290,10 +305,23 @@ def m_text_junk(c: Chooser, data: bytes) -> bytes:
     return b"\n".join(lines[:pos] + lines[pos + 1:])
 
 
+def m_text_deep(c: Chooser, data: bytes) -> bytes:
+    """Valid text-format nesting, deeper than any real graph: attributes inside function attributes."""
+    depth = choose(c, (20, 90, 150, 400, 2000, 20000))
+    opening = b'attr { key: "deep" value { func { name: "f" '
+    deep = opening * depth + b"}}}" * depth
+    pos = data.find(b"node {")
+    if pos < 0:
+        return data + b"\nnode { name: \"deep\" op: \"NoOp\" " + deep + b"}\n"
+    pos += len(b"node {")
+    return data[:pos] + b" " + deep + b" " + data[pos:]
+
+
 WIRE_MUTATIONS: tuple[Callable[[Chooser, bytes], bytes], ...] = (
     m_flip, m_set_byte, m_insert, m_delete, m_truncate, m_duplicate_field, m_drop_field, m_change_varint,
-    m_swap_wire_type, m_lying_length, m_text_junk,
+    m_swap_wire_type, m_lying_length, m_text_junk, m_text_deep,
 )
+_TEXT_ONLY = frozenset({"m_text_junk", "m_text_deep"})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -528,7 +556,7 @@ def apply_mutation(c: Chooser, data: bytes, kind: str) -> tuple[bytes, str]:
     """One mutation of ``data`` (a file of ``kind``); returns the new bytes and the mutation's name."""
     if c.int(0, 1):
         fn = choose(c, WIRE_MUTATIONS)
-        if fn is m_text_junk and not kind.endswith("_text"):
+        if fn.__name__ in _TEXT_ONLY and not kind.endswith("_text"):
             fn = m_flip
         return fn(c, data), fn.__name__
     if c.int(0, 4) == 0 and not kind.startswith("graphdef"):
@@ -571,6 +599,8 @@ def draw_case(c: Chooser, seeds: tuple[Seed, ...] = SEEDS) -> Case:
     text = kind.endswith("_text")
     if seed.kind == "checkpoint":
         container = choose(c, ("checkpoint_dir", "checkpoint_state", "meta_alone"))
+    elif kind == "saved_model_text":
+        container = choose(c, ("saved_model_pbtxt", "file_pbtxt"))
     elif kind.startswith("saved_model"):
         container = choose(c, ("saved_model_dir", "file_pb"))
     elif kind == "metagraph":

@@ -71,7 +71,8 @@ def test_each_graph_mutation_on_each_format(mutation, work: Path) -> None:
             if name == mutation.__name__:
                 break
         case = Case(seed, {"graphdef": "file_pb", "graphdef_text": "file_pbtxt", "metagraph": "meta_alone",
-                           "saved_model": "saved_model_dir"}[kind], data, [name])
+                           "saved_model": "saved_model_dir", "saved_model_text": "saved_model_pbtxt"}[kind],
+                    data, [name])
         outcomes.append(check_case(case, work))
         case.inputs, case.outputs = "x:0,no_such:3", seed_output(seed)
         outcomes.append(check_case(case, work))
@@ -88,7 +89,8 @@ def seed_output(seed) -> str:
 def test_each_wire_mutation_changes_the_bytes(mutation) -> None:
     """The mutators do what they say (a fuzzer whose mutations do nothing finds nothing)."""
     rng = random.Random(7)
-    seed = next(s for s in SEEDS if s.kind == ("graphdef_text" if mutation.__name__ == "m_text_junk" else "graphdef"))
+    text = mutation.__name__.startswith("m_text")
+    seed = next(s for s in SEEDS if s.kind == ("graphdef_text" if text else "graphdef"))
     original = seed.data()
     changed = sum(mutation(RandomChooser(rng), original) != original for _ in range(20))
     assert changed >= 10, f"{mutation.__name__} changed the bytes only {changed} times in 20"
