@@ -34,7 +34,8 @@ from tfscout.inspector.protos import GraphDef, MetaGraphDef, WireError, WireRead
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus"
-CASE_SECONDS = 20  # one case (write, load, analyse, pre-check, render) must finish within this
+CASE_SECONDS = 60  # one case (write, load, analyse, pre-check, render) must finish within this
+MAX_CASE_BYTES = 8 * 1024 * 1024  # mutations that grow a file past this are undone (a 2 GB file is slow, not a bug)
 
 
 class Chooser(Protocol):
@@ -482,7 +483,9 @@ def g_drop_nodes(c: Chooser, g: GraphDef) -> None:
 
 def g_many_inputs(c: Chooser, g: GraphDef) -> None:
     node = _node(c, g)
-    node.input.extend([_other(c, g)] * choose(c, (1000, 20000)))
+    other = _other(c, g)
+    count = min(choose(c, (1000, 20000)), MAX_CASE_BYTES // (len(other) + 8))
+    node.input.extend([other] * count)
 
 
 GRAPH_MUTATIONS: tuple[Callable[[Chooser, GraphDef], None], ...] = (
@@ -594,8 +597,10 @@ def draw_case(c: Chooser, seeds: tuple[Seed, ...] = SEEDS) -> Case:
     data = seed.data()
     names = []
     for _ in range(c.int(0, 4)):
-        data, name = apply_mutation(c, data, kind)
-        names.append(name)
+        mutated, name = apply_mutation(c, data, kind)
+        if len(mutated) <= MAX_CASE_BYTES:
+            data = mutated
+            names.append(name)
     text = kind.endswith("_text")
     if seed.kind == "checkpoint":
         container = choose(c, ("checkpoint_dir", "checkpoint_state", "meta_alone"))

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 STATS_EVERY = 10
-CASE_SECONDS = 20.0
+CASE_SECONDS = 60.0
 LIBFUZZER_TIMEOUT_EXIT = 70
 
 
