@@ -116,8 +116,11 @@ def render(rows: list[dict[str, Any]], repeat: int) -> str:
         "Plain tf2onnx only converts (with the documented names, which the user must know). tfscout convert "
         "also finds the names, freezes and repairs, runs TensorFlow for the reference answers, validates with "
         "onnx.checker and onnxruntime and compares; each of TensorFlow, tf2onnx and onnxruntime runs in its "
-        "own child process, so TensorFlow is imported twice (about 3 s each). Peak memory is that of the "
-        "largest child: the tf2onnx child is the plain conversion itself.",
+        "own child process, one after another, so TensorFlow is imported twice (about 3 s each). Peak memory "
+        "is the highest total RSS of the command and its children at any moment; tfscout's tf2onnx child is "
+        "the plain conversion itself, on the repaired graph. Exit codes show why tfscout does not trust "
+        "tf2onnx's: plain tf2onnx exits 0 on the kws graphs although it leaves DecodeWav, AudioSpectrogram "
+        "and Mfcc unconverted (the model does not load in onnxruntime).",
         "",
         table,
     ])

@@ -78,3 +78,13 @@ def test_freeze_refuses_to_overwrite(tf1_models: TF1Models, tmp_path: Path) -> N
     run = run_cli("freeze", str(tf1_models.path("text_graph")), "-o", str(out))
     assert run.returncode == 2 and "--force" in run.stderr
     assert out.read_bytes() == b"keep me"
+
+
+def test_mode_switch_values_by_hand(tf1_models: TF1Models, tmp_path: Path) -> None:
+    out = tmp_path / "s.pb"
+    run = run_cli("freeze", str(tf1_models.path("switches")), "-o", str(out), "--switch", "keep_prob=0.75", "--json")
+    assert run.returncode == 0, run.stdout + run.stderr
+    data = json.loads(run.stdout)
+    assert data["mode_switches"] == {"keep_prob:0": 0.75, "is_training:0": False}
+    bad = run_cli("freeze", str(tf1_models.path("switches")), "-o", str(tmp_path / "t.pb"), "--switch", "nosuch=1")
+    assert bad.returncode == 2 and "not a placeholder" in bad.stderr

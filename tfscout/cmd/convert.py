@@ -18,6 +18,8 @@ def add_conversion_options(p: argparse.ArgumentParser, verify: bool = True) -> N
     """Options shared by convert, verify and freeze."""
     p.add_argument("--allow-unsafe", action="store_true",
                    help="convert even when the graph holds ops that read or write files or run host code")
+    p.add_argument("--switch", action="append", default=[], metavar="NAME=VALUE",
+                   help="set a mode switch by hand, e.g. --switch keep_prob=1.0 --switch is_training=false")
     p.add_argument("--timeout", type=float, default=600.0, metavar="S",
                    help="time limit for each child process (TensorFlow, tf2onnx, onnxruntime); default 600")
     if verify:
@@ -25,6 +27,20 @@ def add_conversion_options(p: argparse.ArgumentParser, verify: bool = True) -> N
         p.add_argument("--atol", type=float, default=1e-4, help="absolute tolerance (default 1e-4)")
         p.add_argument("--sample", metavar="FILE.npz",
                        help="real inputs to compare on (keys: tensor names such as x:0); default: seeded random")
+
+
+def switches_of(args: argparse.Namespace) -> dict[str, object] | None:
+    """``--switch keep_prob=1.0`` -> {"keep_prob": 1.0}."""
+    from tfscout.converter.plan import parse_switch_value
+    from tfscout.errors import UsageError
+
+    out: dict[str, object] = {}
+    for item in getattr(args, "switch", None) or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"cannot read --switch {item}", "write it as NAME=VALUE, e.g. keep_prob=1.0")
+        out[name.strip()] = parse_switch_value(value)
+    return out or None
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -51,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
         args.model, args.output, inputs=args.inputs, outputs=args.outputs, opset=args.opset, tags=tags_of(args),
         signature=args.signature, force=args.force, allow_unsafe=args.allow_unsafe, rtol=args.rtol,
         atol=args.atol, sample=args.sample, timeout=args.timeout, keep_unverified=args.keep_unverified,
-        progress=stderr_progress(sys.stderr.isatty()),
+        progress=stderr_progress(sys.stderr.isatty()), switches=switches_of(args),
     )
     if args.json:
         print_json(report_json(report))

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from tfscout.cmd.common import add_model_argument, add_output_format, print_json, tags_of
-from tfscout.cmd.convert import add_conversion_options
+from tfscout.cmd.convert import add_conversion_options, switches_of
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     report = freeze_model(
         args.model, args.output, inputs=args.inputs, outputs=args.outputs, tags=tags_of(args),
         signature=args.signature, force=args.force, allow_unsafe=args.allow_unsafe, timeout=args.timeout,
-        progress=stderr_progress(sys.stderr.isatty()),
+        progress=stderr_progress(sys.stderr.isatty()), switches=switches_of(args),
     )
     if args.json:
         print_json(report_json(report))

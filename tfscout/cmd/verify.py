@@ -12,7 +12,7 @@ from tfscout.cmd.common import (
     print_json,
     tags_of,
 )
-from tfscout.cmd.convert import add_conversion_options
+from tfscout.cmd.convert import add_conversion_options, switches_of
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -36,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
         args.model, args.onnx, inputs=args.inputs, outputs=args.outputs, tags=tags_of(args),
         signature=args.signature, allow_unsafe=args.allow_unsafe, rtol=args.rtol, atol=args.atol,
         sample=args.sample, timeout=args.timeout, progress=stderr_progress(sys.stderr.isatty()),
+        switches=switches_of(args),
     )
     if args.json:
         print_json(report_json(report))

@@ -13,9 +13,16 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from tfscout.converter import onnx_side, output
-from tfscout.converter.plan import ConversionPlan, check_output_path, plan_from_report, refuse_unsafe
+from tfscout.converter.plan import (
+    ConversionPlan,
+    apply_switches,
+    check_output_path,
+    plan_from_report,
+    refuse_unsafe,
+)
 from tfscout.converter.progress import Progress, check_cancel, line_forwarder, say
 from tfscout.converter.report import DEFAULT_ATOL, DEFAULT_RTOL, ConversionReport, FrozenGraph, TensorInfo
 from tfscout.converter.runner import DEFAULT_TIMEOUT, run_function
@@ -34,10 +41,12 @@ def _require_converter() -> None:
 
 def _plan(path: str | Path, inputs: str | list[str] | None, outputs: str | list[str] | None,
           opset: int | None, tags: list[str] | None, signature: str | None, allow_unsafe: bool,
-          progress: Progress | None) -> ConversionPlan:
+          progress: Progress | None, switches: dict[str, Any] | None = None) -> ConversionPlan:
     say(progress, "inspect", "reading the model and choosing its inputs and outputs")
     report = inspect_model(path, inputs=inputs, outputs=outputs, opset=opset, tags=tags, signature=signature)
     plan = plan_from_report(report, tags, opset, allow_unsafe)
+    if switches:
+        apply_switches(plan, report, switches)
     refuse_unsafe(plan)
     return plan
 
@@ -54,7 +63,7 @@ def _new_report(plan: ConversionPlan, rtol: float, atol: float, sample: str | No
 
 def _freeze(plan: ConversionPlan, frozen_path: Path, work: Path, reference: bool, sample: str | None,
             timeout: float, progress: Progress | None, cancel: threading.Event | None) -> FrozenGraph:
-    return run_function(  # type: ignore[no-any-return]
+    return run_function(
         "tfscout.converter.freeze:build_inference_graph",
         {"plan": plan, "out_path": str(frozen_path), "work_dir": str(work), "reference": reference,
          "sample": str(sample) if sample else None, "seed": SEED},
@@ -77,17 +86,17 @@ def convert_model(path: str | Path, out: str | Path, inputs: str | list[str] | N
                   allow_unsafe: bool = False, rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_ATOL,
                   sample: str | Path | None = None, timeout: float = DEFAULT_TIMEOUT,
                   progress: Progress | None = None, cancel: threading.Event | None = None,
-                  keep_unverified: bool = False) -> ConversionReport:
+                  keep_unverified: bool = False, switches: dict[str, Any] | None = None) -> ConversionReport:
     """Convert a TF1 model to ONNX and prove it matches TensorFlow on the same seeded inputs.
 
     ``out`` is written (through a temporary file and a rename) only when the model was verified,
     or when ``keep_unverified`` is set and tf2onnx produced a file. ``timeout`` applies to each
-    child process.
+    child process. ``switches`` ({"keep_prob:0": 1.0}) sets mode switch values by hand.
     """
     start = time.monotonic()
     _require_converter()
     out_path = check_output_path(out, force)
-    plan = _plan(path, inputs, outputs, opset, tags, signature, allow_unsafe, progress)
+    plan = _plan(path, inputs, outputs, opset, tags, signature, allow_unsafe, progress, switches)
     report = _new_report(plan, rtol, atol, str(sample) if sample else None)
     with tempfile.TemporaryDirectory(prefix="tfscout-convert-") as tmp:
         work = Path(tmp)
@@ -136,13 +145,13 @@ def freeze_model(path: str | Path, out: str | Path, inputs: str | list[str] | No
                  outputs: str | list[str] | None = None, tags: list[str] | None = None,
                  signature: str | None = None, force: bool = False, allow_unsafe: bool = False,
                  timeout: float = DEFAULT_TIMEOUT, progress: Progress | None = None,
-                 cancel: threading.Event | None = None) -> ConversionReport:
+                 cancel: threading.Event | None = None, switches: dict[str, Any] | None = None) -> ConversionReport:
     """Freeze (and repair) the inference graph of a TF1 model into a binary GraphDef at ``out``."""
     start = time.monotonic()
     require("tensorflow", "convert")
     require("numpy", "convert")
     out_path = check_output_path(out, force)
-    plan = _plan(path, inputs, outputs, None, tags, signature, allow_unsafe, progress)
+    plan = _plan(path, inputs, outputs, None, tags, signature, allow_unsafe, progress, switches)
     report = _new_report(plan, DEFAULT_RTOL, DEFAULT_ATOL, None)
     report.opset = None
     with tempfile.TemporaryDirectory(prefix="tfscout-freeze-") as tmp:
@@ -162,7 +171,8 @@ def verify_model(path: str | Path, onnx_path: str | Path, inputs: str | list[str
                  outputs: str | list[str] | None = None, tags: list[str] | None = None,
                  signature: str | None = None, allow_unsafe: bool = False, rtol: float = DEFAULT_RTOL,
                  atol: float = DEFAULT_ATOL, sample: str | Path | None = None, timeout: float = DEFAULT_TIMEOUT,
-                 progress: Progress | None = None, cancel: threading.Event | None = None) -> ConversionReport:
+                 progress: Progress | None = None, cancel: threading.Event | None = None,
+                 switches: dict[str, Any] | None = None) -> ConversionReport:
     """Compare any ONNX model with the TF1 model it came from, on the same seeded inputs.
 
     The inputs and outputs default to the ONNX model's own names (TensorFlow tensor names such as
@@ -179,7 +189,7 @@ def verify_model(path: str | Path, onnx_path: str | Path, inputs: str | list[str
         inputs = [i.name + shape_suffix(i.shape) for i in described.inputs]
     if outputs is None:
         outputs = [o.name for o in described.outputs]
-    plan = _plan(path, inputs, outputs, None, tags, signature, allow_unsafe, progress)
+    plan = _plan(path, inputs, outputs, None, tags, signature, allow_unsafe, progress, switches)
     report = _new_report(plan, rtol, atol, str(sample) if sample else None)
     report.onnx = str(onnx_file)
     report.opset = described.opset

@@ -243,8 +243,10 @@ def _reference(graph: Any, result: FrozenGraph, feeds: list[Any], fetches: list[
             error = _first_line(exc)
             continue
         feeds_path, ref_path = work / "feeds.npz", work / "reference.npz"
-        np.savez(feeds_path, **{f"in_{k}": v for k, v in enumerate(values)})
-        np.savez(ref_path, **{f"out_{k}": np.asarray(v) for k, v in enumerate(outputs)})
+        feed_arrays: dict[str, Any] = {f"in_{k}": v for k, v in enumerate(values)}
+        out_arrays: dict[str, Any] = {f"out_{k}": np.asarray(v) for k, v in enumerate(outputs)}
+        np.savez(feeds_path, **feed_arrays)
+        np.savez(ref_path, **out_arrays)
         result.feeds_path, result.reference_path = str(feeds_path), str(ref_path)
         shapes = ", ".join(f"{i.name}{list(np.shape(v))}" for i, v in zip(result.inputs, values, strict=True))
         how = f"the sample {sample}" if sample else f"seeded random inputs (seed {seed})"

@@ -189,7 +189,7 @@ def write_constant_model(report: ConversionReport, frozen: FrozenGraph, onnx_fil
 
 
 def describe(onnx_file: Path, timeout: float, cancel: threading.Event | None) -> ModelStructure:
-    return run_function("tfscout.converter.onnx_side:describe_child",  # type: ignore[no-any-return]
+    return run_function("tfscout.converter.onnx_side:describe_child",
                         {"onnx_path": str(onnx_file)}, what="reading the ONNX model", timeout=timeout,
                         cancel=cancel)
 

@@ -92,6 +92,41 @@ def plan_from_report(report: Report, tags: list[str] | None, opset: int | None,
     return plan
 
 
+def parse_switch_value(text: str) -> Any:
+    """``true``/``false`` -> bool, ``1`` -> int, ``0.5`` -> float."""
+    low = text.strip().lower()
+    if low in ("true", "false"):
+        return low == "true"
+    try:
+        return int(low)
+    except ValueError:
+        pass
+    try:
+        return float(low)
+    except ValueError:
+        raise UsageError(f"cannot read the mode switch value '{text}'", "use true, false or a number") from None
+
+
+def apply_switches(plan: ConversionPlan, report: Report, values: dict[str, Any]) -> None:
+    """Mode switch values given by the caller replace the detected ones; a placeholder named here that
+    was not detected as a switch becomes one (and stops being an input)."""
+    by_name = {s.name: s for s in plan.mode_switches}
+    known = {c.name: c for c in report.inputs}
+    for raw, value in values.items():
+        name = raw if ":" in raw else f"{raw}:0"
+        if name in by_name:
+            by_name[name].value = value
+            continue
+        candidate = known.get(name)
+        if candidate is None or candidate.op not in optypes.PLACEHOLDER_OPS:
+            raise UsageError(f"'{raw}' is not a placeholder of this graph, so it cannot be a mode switch",
+                             "name a placeholder (see `tfscout inspect --all`)", path=report.path)
+        switch = PlannedSwitch(name, value, candidate.dtype)
+        plan.mode_switches.append(switch)
+        by_name[name] = switch
+        plan.inputs = [i for i in plan.inputs if i.name != name]
+
+
 def refuse_unsafe(plan: ConversionPlan) -> None:
     """Raise ModelProblem when the subgraph holds ops that touch the host and the user did not allow it."""
     if not plan.unsafe or plan.allow_unsafe:
