@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tfscout.converter import repairs, training
+from tfscout.converter import branches, repairs, training
 from tfscout.converter.feeds import load_sample, seeded_feeds
 from tfscout.converter.graphedit import GraphEdit, node_of
 from tfscout.converter.plan import ConversionPlan, PlannedInput
@@ -107,7 +107,7 @@ def repair_graph(edit: GraphEdit, plan: ConversionPlan, inputs: list[PlannedInpu
     outputs = plan.output_names
     repairs.cut_inputs(edit, inputs, log)
     repairs.freeze_mode_switches(edit, plan.mode_switches, log)
-    repairs.fold_constant_switches(edit, log, edit.ancestors(outputs, repairs.ControlPolicy(edit, outputs)))
+    branches.fold_constant_switches(edit, log, edit.ancestors(outputs, repairs.ControlPolicy(edit, outputs)))
     keep = edit.ancestors(outputs, repairs.ControlPolicy(edit, outputs))
     training.inference_batch_norm(edit, keep, log)
     training.remove_dropout(edit, keep, log)
