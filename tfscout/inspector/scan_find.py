@@ -83,7 +83,7 @@ def sniff_file(path: Path) -> str:
             return sniff.sniff_bytes(head)
         with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
             try:
-                return sniff.sniff_bytes(head, mm)
+                return sniff.sniff_bytes(head, mm)  # type: ignore[arg-type]  # a buffer, read as a memoryview
             except sniff.NotAModel as exc:
                 # Raised again once the mapping is closed: the traceback holds views into it.
                 failure = (exc.what, exc.fix)
