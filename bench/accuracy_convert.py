@@ -201,6 +201,7 @@ def evaluate(entry: dict[str, Any], corpus: Path, work: Path, timeout: float) ->
         row["outputs"] = [o["name"] for o in report["outputs"]]
         row["problems"] = [p["kind"] for p in report["problems"]]
         row["repairs"] = [s["name"] for s in report["steps"] if s["stage"] == "repair" and s["status"] == "done"]
+        row["repairs"] += [f"{s['name']} (warning)" for s in report["steps"] if s["status"] == "warning"]
     if code == 0 and report:
         row["check"], row["check_diff"] = independent_check(entry, corpus, out, report, report["rtol"],
                                                             report["atol"])
