@@ -46,6 +46,7 @@ def read_graph_def_lazily(path: Path) -> LazyGraph:
     """
     graph = GraphDef()
     lazy = LazyGraph(graph)
+    failure: Exception | None = None
     with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
         view = memoryview(mm)
         try:
@@ -65,8 +66,12 @@ def read_graph_def_lazily(path: Path) -> LazyGraph:
                     chunk_start = -1
             if chunk_start >= 0:
                 graph.MergeFromString(bytes(view[chunk_start:chunk_end]))
+        except Exception as exc:  # noqa: BLE001 - raised again below, once the mapping is closed
+            failure = exc.with_traceback(None)  # its traceback holds views into the mapping
         finally:
             view.release()
+    if failure is not None:
+        raise failure
     return lazy
 
 
