@@ -110,3 +110,22 @@ def test_fuzz_regressions(folder: Path, work: Path) -> None:
     outcome = check_case(case, work)
     if meta.get("expect"):
         assert meta["expect"] in outcome
+
+
+def test_a_damaged_big_node_is_a_load_error_not_a_buffer_error(tmp_path: Path, work: Path) -> None:
+    """Found by fuzzing: the big-graph reader's error held views into the memory map it closed."""
+    from tfscout.inspector.bigfile import BIG_NODE_BYTES, read_graph_def_lazily
+    from tfscout.inspector.protos import WireError, encode_varint
+
+    node = (b"\x0a\x01w" + b"\x12\x05Const"  # name, op
+            + b"\x2a" + encode_varint(BIG_NODE_BYTES + 16) + b"\x0a\x01s" + b"\x12"
+            + encode_varint(BIG_NODE_BYTES + 10) + b"\x12" + encode_varint(BIG_NODE_BYTES + 8)
+            + bytes(BIG_NODE_BYTES + 8)
+            + bytes([(9 << 3) | 3]))  # wire type 3 (a group): not a TensorFlow proto
+    data = b"\x0a" + encode_varint(len(node)) + node
+    path = tmp_path / "big.pb"
+    path.write_bytes(data)
+    with pytest.raises(WireError):
+        read_graph_def_lazily(path)
+    seed = next(s for s in SEEDS if s.kind == "graphdef")
+    assert "truncated or corrupt" in check_case(Case(seed, "file_pb", data, ["damaged big node"]), work)
