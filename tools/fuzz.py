@@ -220,9 +220,9 @@ def parent_main(args: argparse.Namespace) -> int:
     print(f"engine: {args.engine}; {args.minutes:g} minutes; {totals['runs']} engine run(s)")
     print(f"inputs tried: {totals['inputs']}  (report or our error: {totals['ok']} reports, "
           f"{totals['our_errors']} one-line errors)")
-    print(f"failures (exceptions other than TfscoutError): {totals['failures']} "
-          f"({len(failures)} distinct: {', '.join(failures) or 'none'})")
-    print(f"hangs: {totals['hangs']}  crashes: {totals['crashes']}")
+    print(f"failures (exceptions other than TfscoutError): {totals['failures']}  hangs: {totals['hangs']}  "
+          f"crashes: {totals['crashes']}")
+    print(f"distinct findings saved in {out / 'failures'}: {len(failures)} ({', '.join(failures) or 'none'})")
     return 1 if failures or totals["crashes"] or totals["hangs"] else 0
 
 
