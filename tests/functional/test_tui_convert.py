@@ -68,3 +68,25 @@ async def test_cancel_a_conversion(tmp_path):
         assert not out.exists()
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(pilot.app.screen, ConvertScreen), what="leaving")
+
+
+@run_async
+async def test_mode_values_set_in_the_ui_reach_the_converter(tmp_path):
+    out = tmp_path / "switched.onnx"
+    app = make_app(str(checkpoint_dir()))
+    async with app.run_test(size=SIZE) as pilot:
+        main = await wait_for_report(pilot)
+        switch = main.report.mode_switches[0].name
+        assert main.report.mode_switches[0].value != 0.5
+        main.set_choice(main.choice.with_mode_value(switch, 0.5))
+        await wait_for(pilot, lambda: main.report is not None
+                       and {m.name: m.value for m in main.report.mode_switches}.get(switch) == 0.5,
+                       what="the report with the new value")
+        converting = await start_convert(pilot, out)
+        assert converting.switches == {switch: 0.5}
+        assert f"--switch {switch}=0.5" in converting.command
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ResultScreen)
+                       or not converting.running, timeout=300, what="the conversion")
+        result = pilot.app.screen
+        assert isinstance(result, ResultScreen), converting.query_one("#convert-status", Static).content
+        assert result.report.mode_switches == {switch: 0.5}

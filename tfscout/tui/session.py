@@ -187,7 +187,12 @@ def chosen_outputs(report: Report) -> list[str]:
     return [c.name for c in report.recommended_outputs]
 
 
-def convert_command(model: LoadedModel, report: Report, out: str) -> str:
+def switch_text(value: Any) -> str:
+    """A mode switch value as ``--switch`` reads it back: true/false, or the number."""
+    return str(value).lower() if isinstance(value, bool) else repr(value)
+
+
+def convert_command(model: LoadedModel, report: Report, out: str, switches: dict[str, Any] | None = None) -> str:
     """The ``tfscout convert`` command that reproduces a conversion started from the UI."""
     ins = [c.name + shape_suffix(c.shape) for c in report.recommended_inputs]
     argv = ["tfscout", "convert", model.path, "-o", out]
@@ -197,4 +202,6 @@ def convert_command(model: LoadedModel, report: Report, out: str) -> str:
     argv += ["--opset", str(report.opset.recommended)]
     if model.tags:
         argv += ["--tag", ",".join(model.tags)]
+    for name, value in (switches or {}).items():
+        argv += ["--switch", f"{name}={switch_text(value)}"]
     return " ".join(shlex.quote(a) for a in argv)

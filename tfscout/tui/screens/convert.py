@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 from textual import work
@@ -37,8 +38,9 @@ class ConvertScreen(Screen[None]):
     BINDINGS = [Binding("escape,c", "cancel", "Cancel / back")]
 
     def __init__(self, model: LoadedModel, inputs: list[str], outputs: list[str], opset: int, out: str,
-                 command: str, tf2onnx_command: str = "") -> None:
+                 command: str, tf2onnx_command: str = "", switches: dict[str, Any] | None = None) -> None:
         super().__init__()
+        self.switches = dict(switches or {})
         self.model = model
         self.inputs = inputs
         self.outputs = outputs
@@ -99,7 +101,7 @@ class ConvertScreen(Screen[None]):
         try:
             report = convert_model(self.model.path, self.out, inputs=self.inputs or None, outputs=self.outputs,
                                    opset=self.opset, tags=self.model.tags, cancel=self.cancel_event,
-                                   progress=progress)
+                                   progress=progress, switches=self.switches or None)
         except TfscoutError as exc:
             self.post_message(ConvertFailed(exc.one_line(), cancelled=self.cancel_event.is_set()))
             return

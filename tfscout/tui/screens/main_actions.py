@@ -25,6 +25,7 @@ from tfscout.tui.session import (
     convert_command,
     parse_shape,
     parse_value,
+    switch_text,
 )
 from tfscout.tui.widgets.interface import CandidateList
 from tfscout.tui.widgets.node_details import NodeDetails
@@ -198,15 +199,15 @@ class ChoiceActions(Screen[None]):
                 return
             inputs = [c.name + ("" if c.shape is None else "[" + ",".join(str(d) for d in c.shape) + "]")
                       for c in report.recommended_inputs]
+            switches = dict(self.choice.mode_values)
             self.app.push_screen(ConvertScreen(
                 model, inputs, chosen_outputs(report), report.opset.recommended, text.strip(),
-                convert_command(model, report, text.strip()), report.tf2onnx_command))
+                convert_command(model, report, text.strip(), switches), report.tf2onnx_command, switches))
 
         hint = "TensorFlow, tf2onnx and onnxruntime run in child processes; Esc cancels while it runs."
         if self.choice.mode_values:
-            hint += (" Note: the converter fixes each mode switch at the inference value it detects itself; "
-                     f"the values set here ({', '.join(f'{k} = {v!r}' for k, v in self.choice.mode_values)}) "
-                     "are not passed on.")
+            hint += (" Mode switches are fixed at the values set here: "
+                     + ", ".join(f"{k} = {switch_text(v)}" for k, v in self.choice.mode_values) + ".")
         self.app.push_screen(PromptScreen("Convert to ONNX", "Write the verified ONNX model to:", default,
                                           hint=hint), done)
 
