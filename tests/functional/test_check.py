@@ -67,6 +67,24 @@ def test_bad_extra_opset_is_a_usage_error() -> None:
     assert result.stderr.startswith("tfscout: error: ") and len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("command", ["inspect", "check", "convert"])
+@pytest.mark.parametrize("opset", ["6", "19", "99"])
+def test_an_opset_tf2onnx_cannot_target_is_a_usage_error(command: str, opset: str, tmp_path) -> None:
+    out = tmp_path / "m.onnx"
+    extra = ["-o", str(out)] if command == "convert" else []
+    result = run_tfscout(command, model("tf2onnx_regression_frozen"), "--opset", opset, *extra)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"tfscout: error: opset {opset} is not one tf2onnx")
+    assert "from 7 to 18" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_lowest_opset_that_works_is_one_tf2onnx_can_target() -> None:
+    data = run_tfscout("inspect", model("tf2onnx_regression_frozen"), "--json").json()
+    assert data["opset"]["required"] >= 7
+    assert run_tfscout("check", model("tf2onnx_regression_frozen"), "--opset", "7").returncode == 0
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("graph", ["tf2onnx_regression_frozen", "kws_dnn_s", "kws_basic_lstm_s"])
 def test_confirm_agrees_with_a_real_tf2onnx_run(graph: str) -> None:

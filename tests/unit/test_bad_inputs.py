@@ -198,6 +198,12 @@ def test_unknown_output_name_suggests_close_matches() -> None:
     assert_one_line_error(result, "DNN_S.pb", "labels_sofmax", "did you mean", "labels_softmax:0")
 
 
+def test_abbreviated_output_name_suggests_the_long_one() -> None:
+    from tfscout.samples import frozen_pb
+    result = run_tfscout("inspect", str(frozen_pb()), "--outputs", "probs")
+    assert_one_line_error(result, "cnn_frozen.pb", "'probs'", "did you mean", "probabilities:0")
+
+
 def test_port_out_of_range() -> None:
     result = run_tfscout("inspect", str(CORPUS / "kws_dnn_s" / "DNN_S.pb"), "--outputs", "labels_softmax:3")
     assert_one_line_error(result, "DNN_S.pb", "labels_softmax:3", "1 output")

@@ -13,6 +13,7 @@ from typing import Any
 from tfscout.converter.report import TensorInfo
 from tfscout.errors import ModelProblem, UsageError
 from tfscout.inspector import optypes
+from tfscout.inspector.precheck import validate_opset
 from tfscout.inspector.report import Report, UnsafeOp
 
 DEFAULT_OPSET = 15
@@ -67,9 +68,7 @@ class ConversionPlan:
 def check_opset(opset: int | None) -> int:
     if opset is None:
         return DEFAULT_OPSET
-    if not 7 <= opset <= MAX_OPSET:
-        raise UsageError(f"opset {opset} is not one tf2onnx 1.17 can target",
-                         f"choose an opset between 7 and {MAX_OPSET} (default {DEFAULT_OPSET})")
+    validate_opset(opset)
     return opset
 
 

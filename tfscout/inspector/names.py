@@ -59,6 +59,12 @@ def has_token(name: str, words: Iterable[str]) -> bool:
     return any(t in wanted for t in tokens(name))
 
 
+def _is_subsequence(short: str, long: str) -> bool:
+    """``probs`` in ``probabilities``: the letters of ``short`` appear in ``long`` in order."""
+    rest = iter(long)
+    return all(ch in rest for ch in short)
+
+
 def close_matches(name: str, candidates: list[str], limit: int = 3) -> list[str]:
     """Candidates that look like ``name``: same last segment first, then difflib's ratio."""
     target = last_segment(name).lower()
@@ -69,8 +75,10 @@ def close_matches(name: str, candidates: list[str], limit: int = 3) -> list[str]
     fuzzy = difflib.get_close_matches(name, pool, n=limit, cutoff=0.6)
     leaves = {last_segment(c).lower(): c for c in pool}
     fuzzy_leaf = [leaves[m] for m in difflib.get_close_matches(target, list(leaves), n=limit, cutoff=0.7)]
+    abbreviated = [leaves[leaf] for leaf in sorted(leaves, key=len)
+                   if len(target) >= 3 and leaf[:1] == target[:1] and _is_subsequence(target, leaf)][:limit]
     out: list[str] = []
-    for c in same_leaf + fuzzy + fuzzy_leaf:
+    for c in same_leaf + fuzzy + fuzzy_leaf + abbreviated:
         if c not in out:
             out.append(c)
     return out[:limit]

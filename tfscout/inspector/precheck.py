@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tfscout.errors import UsageError
 from tfscout.inspector import rewrites
 from tfscout.inspector.analysis import GraphAnalysis
 from tfscout.inspector.conversion_path import load_blockers, reads_variable, trace_path
@@ -205,6 +206,19 @@ def _function_body_nodes(g: Graph, live: list[int]) -> list[tuple[str, str]]:
     return found
 
 
+MIN_OPSET = 7  # tf2onnx 1.17 converts to opset 7 and above
+
+
+def validate_opset(opset: int | None, table: SupportTable | None = None) -> None:
+    """Raise UsageError for an opset tf2onnx cannot target (None means the recommended one)."""
+    if opset is None:
+        return
+    table = table or load_support_table()
+    if not MIN_OPSET <= opset <= table.max_opset:
+        raise UsageError(f"opset {opset} is not one tf2onnx {table.tf2onnx_version} can target",
+                         f"choose one from {MIN_OPSET} to {table.max_opset}; the default is {DEFAULT_OPSET}")
+
+
 def run_precheck(a: GraphAnalysis, iface: Interface, opset: int | None = None,
                  table: SupportTable | None = None, extra_opsets: dict[str, int] | None = None) -> PrecheckResult:
     """Pre-check the subgraph between ``iface.inputs`` and ``iface.outputs``.
@@ -213,6 +227,7 @@ def run_precheck(a: GraphAnalysis, iface: Interface, opset: int | None = None,
     that every op on the path needs (at most tf2onnx's highest).
     """
     table = table or load_support_table()
+    validate_opset(opset, table)
     result = _precheck_at(a, iface, opset or DEFAULT_OPSET, table, dict(extra_opsets or {}))
     if opset is None and result.recommended_opset != result.opset:
         result = _precheck_at(a, iface, result.recommended_opset, table, dict(extra_opsets or {}))
@@ -266,7 +281,7 @@ def _precheck_at(a: GraphAnalysis, iface: Interface, target: int, table: Support
             hint=hint_for(a, op, status, nodes, min_opset, domain, v.domain_version, part, v.kind), domain=domain,
         ))
     issues.sort(key=lambda u: (-SEVERITY[u.status], u.op))
-    required_opset = max(required) if required else None
+    required_opset = max(max(required), MIN_OPSET) if required else None  # tf2onnx targets 7 and up
     recommended = min(max(target, required_opset or 1), table.max_opset)
     notes = []
     if fixed:

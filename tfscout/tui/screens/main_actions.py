@@ -10,6 +10,7 @@ from textual.widgets import Input, TabbedContent
 from textual.worker import get_current_worker
 
 from tfscout.errors import TfscoutError
+from tfscout.inspector.precheck import validate_opset
 from tfscout.inspector.recommend import Interface
 from tfscout.inspector.report import Report
 from tfscout.tui.messages import ExportFailed, ExportFinished
@@ -166,8 +167,12 @@ class ChoiceActions(Screen[None]):
                 return
             try:
                 opset = int(text) if text.strip() else None
+                validate_opset(opset)
             except ValueError:
                 self.notify(f"'{text}' is not an opset number", severity="error")
+                return
+            except TfscoutError as exc:
+                self.notify(exc.one_line(), severity="error")
                 return
             self.set_choice(self.choice.with_opset(opset))
 
