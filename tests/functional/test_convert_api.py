@@ -47,3 +47,16 @@ def test_cancel_stops_the_conversion_and_writes_nothing(tf1_models: TF1Models, t
     assert not report.verified and report.exit_code == 1
     assert [p.kind for p in report.problems] == ["cancelled"]
     assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_a_tensorflow_run_error_is_reported_by_its_node_and_message(tmp_path: Path) -> None:
+    """Where TensorFlow fails on the seeded inputs, the problem names the node and says why, not
+    TensorFlow's first line ("Graph execution error:")."""
+    from tests.conftest import CORPUS
+
+    report = convert_model(str(CORPUS / "kws_dnn_s" / "DNN_S.pb"), tmp_path / "kws.onnx",
+                           inputs=["wav_data:0"], outputs=["labels_softmax:0"])
+    assert not report.verified and not (tmp_path / "kws.onnx").exists()
+    tf_run = [p.message for p in report.problems if p.kind == "tf_run"]
+    assert len(tf_run) == 1, report.problems
+    assert "at node decoded_sample_data: " in tf_run[0] and "Graph execution error" not in tf_run[0]

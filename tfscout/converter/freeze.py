@@ -8,6 +8,7 @@ import into TensorFlow to check it and fill in static shapes. When asked, run it
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -222,9 +223,27 @@ def _has_variables(edit: GraphEdit) -> bool:
     return any(node.op in optypes.VARIABLE_OPS for node in edit.nodes.values())
 
 
+_TF_NOISE = re.compile(r"^(Graph execution error:|Detected at node .* defined at|Original stack trace for|"
+                       r"\[\[.*\]\]$|File \"|Traceback)")
+
+
 def _first_line(exc: BaseException) -> str:
+    """The line of a TensorFlow error that says what went wrong, with the node it happened at.
+
+    TensorFlow starts with ``Graph execution error:``, a blank line and the Python stack where the node
+    was defined; the message itself comes after ``Node: 'name'``.
+    """
     text = str(exc).strip()
-    return (text.splitlines()[0] if text else type(exc).__name__)[:400]
+    if not text:
+        return type(exc).__name__
+    node = ""
+    for line in (raw.strip() for raw in text.splitlines()):
+        found = re.match(r"^Node: '(.*)'$", line)
+        if found:
+            node = found.group(1)
+        elif line and not _TF_NOISE.match(line):
+            return (f"at node {node}: {line}" if node else line)[:400]
+    return text.splitlines()[0][:400]
 
 
 def _reference(graph: Any, result: FrozenGraph, feeds: list[Any], fetches: list[Any], work: Path,
