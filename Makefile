@@ -34,6 +34,8 @@ lint: setup
 
 accuracy: setup
 	$(PY) bench/accuracy.py
+	$(PY) bench/accuracy_precheck.py
+	$(PY) bench/accuracy_convert.py
 
 bench: setup
 	$(PY) bench/run_all.py
