@@ -30,7 +30,14 @@ from typing import Any, Protocol
 from google.protobuf import message as pb_message
 from google.protobuf import text_format
 
-from tfscout.inspector.protos import GraphDef, MetaGraphDef, WireError, WireReader, encode_varint
+from tfscout.inspector.protos import (
+    GraphDef,
+    MetaGraphDef,
+    WireError,
+    WireReader,
+    decode_varint,
+    encode_varint,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus"
@@ -124,21 +131,6 @@ class Span:
     depth: int
 
 
-def _varint_at(data: bytes, pos: int) -> tuple[int, int]:
-    result = shift = 0
-    while True:
-        if pos >= len(data):
-            raise WireError("truncated")
-        byte = data[pos]
-        pos += 1
-        result |= (byte & 0x7F) << shift
-        if not byte & 0x80:
-            return result, pos
-        shift += 7
-        if shift > 70:
-            raise WireError("long varint")
-
-
 def field_spans(data: bytes, limit: int = 4000, max_depth: int = 4) -> list[Span]:
     """Fields of a message and of the messages nested in it (as far as they parse), outer first."""
     spans: list[Span] = []
@@ -150,12 +142,12 @@ def field_spans(data: bytes, limit: int = 4000, max_depth: int = 4) -> list[Span
         try:
             while pos < end:
                 tag_start = pos
-                tag, pos = _varint_at(data, pos)
+                tag, pos = decode_varint(data, pos)
                 number, wire_type = tag >> 3, tag & 7
                 if number == 0:
                     raise WireError("field 0")
                 if wire_type == 0:
-                    _value, pos = _varint_at(data, pos)
+                    _value, pos = decode_varint(data, pos)
                     found.append(Span(tag_start, tag_start, pos, number, 0, depth))
                     continue
                 if wire_type == 1:
@@ -163,7 +155,7 @@ def field_spans(data: bytes, limit: int = 4000, max_depth: int = 4) -> list[Span
                 elif wire_type == 5:
                     pos += 4
                 elif wire_type == 2:
-                    length, payload = _varint_at(data, pos)
+                    length, payload = decode_varint(data, pos)
                     pos = payload + length
                     if pos > end:
                         raise WireError("truncated")
@@ -189,8 +181,8 @@ def _fix_lengths(data: bytearray, spans: list[Span], target: Span, delta: int) -
                         and target.end <= s.end and s is not target), key=lambda s: s.payload_start, reverse=True)
     out = bytes(data)
     for span in enclosing:
-        _tag, pos = _varint_at(out, span.tag_start)
-        length, payload = _varint_at(out, pos)
+        _tag, pos = decode_varint(out, span.tag_start)
+        length, payload = decode_varint(out, pos)
         new = encode_varint(length + delta)
         out = out[:pos] + new + out[payload:]
         delta += len(new) - (payload - pos)
@@ -265,7 +257,7 @@ def m_change_varint(c: Chooser, data: bytes) -> bytes:
     if picked is None:
         return data
     spans, span = picked
-    _tag, pos = _varint_at(data, span.tag_start)
+    _tag, pos = decode_varint(data, span.tag_start)
     new = encode_varint(choose(c, INTERESTING_VARINTS))
     out = bytearray(data[:pos] + new + data[span.end:])
     return _fix_lengths(out, spans, span, len(new) - (span.end - pos))
@@ -276,7 +268,7 @@ def m_swap_wire_type(c: Chooser, data: bytes) -> bytes:
     if picked is None:
         return data
     spans, span = picked
-    tag, pos = _varint_at(data, span.tag_start)
+    tag, pos = decode_varint(data, span.tag_start)
     new = encode_varint((tag & ~7) | choose(c, (0, 1, 2, 3, 4, 5, 6, 7)))
     out = bytearray(data[:span.tag_start] + new + data[pos:])
     return _fix_lengths(out, spans, span, len(new) - (pos - span.tag_start))
@@ -287,8 +279,8 @@ def m_lying_length(c: Chooser, data: bytes) -> bytes:
     if picked is None:
         return data
     _spans, span = picked
-    tag, pos = _varint_at(data, span.tag_start)
-    length, payload = _varint_at(data, pos)
+    tag, pos = decode_varint(data, span.tag_start)
+    length, payload = decode_varint(data, pos)
     new = encode_varint(max(0, length + choose(c, (-1, 1, 7, -length, 2**31, 2**62))))
     return data[:pos] + new + data[payload:]
 

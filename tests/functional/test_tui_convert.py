@@ -25,6 +25,14 @@ async def start_convert(pilot, out) -> ConvertScreen:
     return pilot.app.screen
 
 
+async def finish_convert(pilot, converting: ConvertScreen) -> ResultScreen:
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ResultScreen)
+                   or not converting.running, timeout=300, what="the conversion")
+    result = pilot.app.screen
+    assert isinstance(result, ResultScreen), converting.query_one("#convert-status", Static).content
+    return result
+
+
 @run_async
 async def test_convert_to_a_verified_model(tmp_path):
     out = tmp_path / "cnn.onnx"
@@ -33,10 +41,7 @@ async def test_convert_to_a_verified_model(tmp_path):
         main = await wait_for_report(pilot)
         outputs = [c.name for c in main.report.recommended_outputs]
         converting = await start_convert(pilot, out)
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ResultScreen)
-                       or not converting.running, timeout=300, what="the conversion")
-        result = pilot.app.screen
-        assert isinstance(result, ResultScreen), converting.query_one("#convert-status", Static).content
+        result = await finish_convert(pilot, converting)
         # every stage the converter reported was drawn as it went
         assert converting.state and all(v in ("done", "running") for v in converting.state.values())
         report = result.report
@@ -85,8 +90,5 @@ async def test_mode_values_set_in_the_ui_reach_the_converter(tmp_path):
         converting = await start_convert(pilot, out)
         assert converting.switches == {switch: 0.5}
         assert f"--switch {switch}=0.5" in converting.command
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ResultScreen)
-                       or not converting.running, timeout=300, what="the conversion")
-        result = pilot.app.screen
-        assert isinstance(result, ResultScreen), converting.query_one("#convert-status", Static).content
+        result = await finish_convert(pilot, converting)
         assert result.report.mode_switches == {switch: 0.5}

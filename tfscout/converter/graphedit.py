@@ -29,6 +29,22 @@ def node_of(ref: str) -> str:
     return split_tensor_name(ref.lstrip("^"))[0]
 
 
+def as_identity(node: Any, source: str | None = None, dtype_attr: str = "T") -> None:
+    """Turn ``node`` into an Identity of ``source`` (by default its first data input), keeping its
+    control inputs, its name and its dtype (read from ``dtype_attr``)."""
+    if source is None:
+        source = next(i for i in node.input if not i.startswith("^"))
+    controls = [i for i in node.input if i.startswith("^")]
+    dtype = node.attr[dtype_attr].type
+    node.op = "Identity"
+    del node.input[:]
+    node.input.extend([source] + controls)
+    for key in list(node.attr):
+        if key != "_output_shapes":
+            del node.attr[key]
+    node.attr["T"].type = dtype
+
+
 class GraphEdit:
     """Nodes by name, in order, with helpers that keep inputs consistent."""
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tfscout.converter.graphedit import GraphEdit, node_of
+from tfscout.converter.graphedit import GraphEdit, as_identity, node_of
 from tfscout.converter.plan import PlannedInput, PlannedSwitch
 from tfscout.converter.report import Step
 from tfscout.inspector import optypes
@@ -140,12 +140,7 @@ def use_defaults(edit: GraphEdit, keep: set[str], log: SurgeryLog) -> None:
         node = edit.nodes.get(name)
         if node is None or node.op != "PlaceholderWithDefault" or not node.input:
             continue
-        node.op = "Identity"
-        dtype = node.attr["dtype"].type
-        for key in list(node.attr):
-            if key != "_output_shapes":
-                del node.attr[key]
-        node.attr["T"].type = dtype
+        as_identity(node, dtype_attr="dtype")
         used.append(name)
     if used:
         log.step("repair", "unfed PlaceholderWithDefault nodes take their default", "done",
@@ -241,15 +236,7 @@ def bypass_debug_ops(edit: GraphEdit, log: SurgeryLog) -> None:
         first = next((i for i in node.input if not i.startswith("^")), None)
         if first is None:
             continue
-        controls = [i for i in node.input if i.startswith("^")]
-        dtype = node.attr["T"].type
-        node.op = "Identity"
-        del node.input[:]
-        node.input.extend([first] + controls)
-        for key in list(node.attr):
-            if key != "_output_shapes":
-                del node.attr[key]
-        node.attr["T"].type = dtype
+        as_identity(node, first)
         bypassed.append(name)
     if bypassed:
         log.step("repair", "bypass Print and CheckNumerics", "done",

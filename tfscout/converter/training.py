@@ -11,9 +11,7 @@ When neither can be done, the step says so: the ONNX numbers will then follow tr
 
 from __future__ import annotations
 
-from typing import Any
-
-from tfscout.converter.graphedit import GraphEdit, node_of, tensor_key
+from tfscout.converter.graphedit import GraphEdit, as_identity, node_of, tensor_key
 from tfscout.converter.repairs import SurgeryLog
 from tfscout.inspector import optypes
 
@@ -220,17 +218,6 @@ def _dropped_input(edit: GraphEdit, scaled: str) -> str | None:
     return None
 
 
-def _as_identity(node: Any, source: str) -> None:
-    controls = [i for i in node.input if i.startswith("^")]
-    dtype = node.attr["T"].type
-    node.op = "Identity"
-    del node.input[:]
-    node.input.extend([source] + controls)
-    for key in list(node.attr):
-        if key != "_output_shapes":
-            del node.attr[key]
-    node.attr["T"].type = dtype
-
 
 def remove_dropout(edit: GraphEdit, keep: set[str], log: SurgeryLog) -> None:
     removed = []
@@ -250,7 +237,7 @@ def remove_dropout(edit: GraphEdit, keep: set[str], log: SurgeryLog) -> None:
             if zeros is not None and (zeros.op == "ZerosLike" or _const_only(edit, data[2])):
                 source = _dropped_input(edit, data[1])
         if source is not None:
-            _as_identity(node, source)
+            as_identity(node, source)
             removed.append(name)
     if removed:
         log.step("repair", "active dropout becomes identity", "done",

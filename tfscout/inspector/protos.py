@@ -81,20 +81,7 @@ class WireReader:
         self.data = memoryview(data)
 
     def _varint(self, pos: int) -> tuple[int, int]:
-        data = self.data
-        result = 0
-        shift = 0
-        while True:
-            if pos >= len(data):
-                raise WireError("truncated varint")
-            byte = data[pos]
-            pos += 1
-            result |= (byte & 0x7F) << shift
-            if not byte & 0x80:
-                return result, pos
-            shift += 7
-            if shift > 63:
-                raise WireError("varint too long")
+        return decode_varint(self.data, pos)
 
     def fields(self) -> Iterator[WireField]:
         pos = 0
@@ -146,6 +133,23 @@ def wire_messages(data: bytes | memoryview, number: int) -> list[memoryview]:
 _TENSOR_KEEP_FIELDS = frozenset({1, 2, 3})  # dtype, tensor_shape, version_number
 _NODE_ATTR_FIELD = 5
 _ATTR_TENSOR_FIELD = 8
+
+
+def decode_varint(data: bytes | memoryview, pos: int) -> tuple[int, int]:
+    """The varint at ``pos`` and the position after it; WireError when it is cut short or too long."""
+    result = 0
+    shift = 0
+    while True:
+        if pos >= len(data):
+            raise WireError("truncated varint")
+        byte = data[pos]
+        pos += 1
+        result |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return result, pos
+        shift += 7
+        if shift > 63:
+            raise WireError("varint too long")
 
 
 def encode_varint(value: int) -> bytes:
