@@ -53,6 +53,37 @@ def test_json_contract_and_model_untouched(tf1_models: TF1Models, tmp_path: Path
     assert out.stat().st_mtime_ns == stamp
 
 
+def test_an_op_of_a_later_opset_converts_at_the_recommended_opset(tmp_path: Path) -> None:
+    """BitwiseAnd needs opset 18 in tf2onnx 1.17: with no --opset, convert uses what the pre-check
+    recommends (at 15, the default, tf2onnx would leave it unconverted)."""
+    from tests.graphdefs import GraphBuilder
+
+    b = GraphBuilder()
+    x = b.placeholder("x", dtype="int32", shape=[-1, 4])
+    mask = b.const("mask", [6, 6, 3, 3], dtype="int32")
+    b.op("masked", "BitwiseAnd", [x, mask], t="int32")
+    model = b.write(tmp_path / "bitwise.pb")
+    inspected = json.loads(run_cli("inspect", str(model), "--json").stdout)
+    assert inspected["opset"] == {"required": 18, "recommended": 18}
+    out = tmp_path / "bitwise.onnx"
+    run = run_cli("convert", str(model), "-o", str(out), "--json")
+    assert run.returncode == 0, run.stdout + run.stderr
+    data = json.loads(run.stdout)
+    assert data["verified"] is True and data["opset"] == 18
+    assert data["structure"]["onnx"]["op_counts"].get("BitwiseAnd") == 1
+    precheck = [s for s in data["steps"] if s["name"] == "pre-check"]
+    assert precheck and precheck[0]["status"] == "done" and "opset 18" in precheck[0]["detail"]
+
+
+def test_print_flagged_by_the_pre_check_is_repaired_away(tf1_models: TF1Models, tmp_path: Path) -> None:
+    run = run_cli("convert", str(tf1_models.path("debug_ops")), "-o", str(tmp_path / "d.onnx"), "--json")
+    assert run.returncode == 0, run.stdout + run.stderr
+    data = json.loads(run.stdout)
+    precheck = [s for s in data["steps"] if s["name"] == "pre-check"][0]
+    assert precheck["status"] == "warning" and "Print (1 node: unsupported)" in precheck["detail"]
+    assert data["verified"] is True
+
+
 def test_force_overwrites_and_text_report(tf1_models: TF1Models, tmp_path: Path) -> None:
     out = tmp_path / "d.onnx"
     out.write_bytes(b"not a model")

@@ -58,7 +58,22 @@ def _new_report(plan: ConversionPlan, rtol: float, atol: float, sample: str | No
     report.outputs = list(plan.outputs)
     report.mode_switches = {s.name: s.value for s in plan.mode_switches}
     report.warnings = list(plan.warnings)
+    _precheck_step(report, plan)
     return report
+
+
+def _precheck_step(report: ConversionReport, plan: ConversionPlan) -> None:
+    """What the fast pre-check said about the original graph, before any repair."""
+    if not plan.blocking:
+        report.add_step("inspect", "pre-check", "done", f"tf2onnx should convert every op on the path at "
+                        f"opset {plan.opset}")
+        return
+    ops = ", ".join(f"{u.op} ({len(u.nodes)} node{'s' if len(u.nodes) != 1 else ''}: {u.status.replace('_', ' ')}"
+                    + (f" {u.min_opset}" if u.status == "needs_opset" and u.min_opset else "") + ")"
+                    for u in plan.blocking)
+    report.add_step("inspect", "pre-check", "warning",
+                    f"on the original graph, tf2onnx will not convert {ops}; the repairs below may remove some "
+                    "(`tfscout check` gives a hint for each)", [n for u in plan.blocking for n in u.nodes][:10])
 
 
 def _freeze(plan: ConversionPlan, frozen_path: Path, work: Path, reference: bool, sample: str | None,

@@ -14,7 +14,7 @@ from tfscout.converter.report import TensorInfo
 from tfscout.errors import ModelProblem, UsageError
 from tfscout.inspector import optypes
 from tfscout.inspector.precheck import validate_opset
-from tfscout.inspector.report import Report, UnsafeOp
+from tfscout.inspector.report import OpIssue, Report, UnsafeOp
 
 DEFAULT_OPSET = 15
 MAX_OPSET = 18
@@ -55,6 +55,7 @@ class ConversionPlan:
     checkpoint_prefix: str | None = None
     saved_model_dir: str | None = None
     warnings: list[str] = field(default_factory=list)
+    blocking: list[OpIssue] = field(default_factory=list)  # the pre-check's verdict on the original graph
 
     @property
     def input_names(self) -> list[str]:
@@ -84,9 +85,10 @@ def plan_from_report(report: Report, tags: list[str] | None, opset: int | None,
     switches = [PlannedSwitch(s.name, s.value, s.dtype) for s in report.mode_switches]
     plan = ConversionPlan(
         model=report.path, format=report.format, tags=tags or (report.tags or None), inputs=inputs,
-        outputs=outputs, mode_switches=switches, opset=check_opset(opset), allow_unsafe=allow_unsafe,
+        outputs=outputs, mode_switches=switches,
+        opset=check_opset(opset) if opset is not None else report.opset.recommended, allow_unsafe=allow_unsafe,
         unsafe=[u for u in report.unsafe_ops if u.in_subgraph], checkpoint_prefix=report.checkpoint_prefix,
-        warnings=list(report.warnings),
+        warnings=list(report.warnings), blocking=list(report.blocking),
     )
     return plan
 
