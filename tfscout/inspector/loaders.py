@@ -73,7 +73,8 @@ def _parse_binary(message: pb_message.Message, data: bytes, path: Path, what: st
     try:
         message.ParseFromString(data)
     except (pb_message.DecodeError, RuntimeError, ValueError) as exc:
-        raise _fail(path, f"truncated or corrupt {what} ({type(exc).__name__}: {exc})",
+        detail = re.sub(r" with type '[^']*'", "", str(exc)) or type(exc).__name__
+        raise _fail(path, f"truncated or corrupt {what} ({detail})",
                     "the file is damaged or incomplete; copy or export it again") from None
 
 
