@@ -59,6 +59,14 @@ def test_text_format_syntax_error_names_the_line(tmp_path: Path) -> None:
     assert_one_line_error(run_tfscout("inspect", str(path)), "graph.pbtxt", "line 7")
 
 
+def test_text_format_unknown_field_names_the_field_and_the_message(tmp_path: Path) -> None:
+    path = tmp_path / "graph.pbtxt"
+    path.write_text('node {\n  name: "x"\n  op: "Placeholder"\n  bogus: 3\n}\n')
+    result = run_tfscout("inspect", str(path))
+    assert_one_line_error(result, "graph.pbtxt", "line 4", "NodeDef", '"bogus"')
+    assert "tensorboard" not in result.stderr
+
+
 def test_jpeg_named_pb(tmp_path: Path) -> None:
     (tmp_path / "model.pb").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF" + os.urandom(200))
     assert_one_line_error(run_tfscout("inspect", str(tmp_path / "model.pb")), "model.pb", "JPEG")

@@ -73,9 +73,15 @@ def _parse_binary(message: pb_message.Message, data: bytes, path: Path, what: st
     try:
         message.ParseFromString(data)
     except (pb_message.DecodeError, RuntimeError, ValueError) as exc:
-        detail = re.sub(r" with type '[^']*'", "", str(exc)) or type(exc).__name__
+        detail = _protobuf_detail(str(exc)) or type(exc).__name__
         raise _fail(path, f"truncated or corrupt {what} ({detail})",
                     "the file is damaged or incomplete; copy or export it again") from None
+
+
+def _protobuf_detail(text: str) -> str:
+    """protobuf's message without the package its classes live in here (``tensorboard.NodeDef``)."""
+    text = re.sub(r" with type '[^']*'", "", text)
+    return re.sub(r"\"tensorboard\.([\w.]+)\"", r"\1", text)
 
 
 def _parse_text(message: pb_message.Message, data: bytes, path: Path, what: str) -> None:
@@ -92,7 +98,7 @@ def _parse_text(message: pb_message.Message, data: bytes, path: Path, what: str)
     except text_format.ParseError as exc:
         line = getattr(exc, "GetLine", lambda: None)()
         col = getattr(exc, "GetColumn", lambda: None)()
-        detail = str(exc)
+        detail = _protobuf_detail(str(exc))
         if line is not None:
             detail = re.sub(r"^\d+:\d+ : ", "", detail)
             where = f"line {line}, column {col}"
