@@ -27,7 +27,7 @@ from tfscout.converter.progress import Progress, check_cancel, line_forwarder, s
 from tfscout.converter.report import DEFAULT_ATOL, DEFAULT_RTOL, ConversionReport, FrozenGraph, TensorInfo
 from tfscout.converter.runner import DEFAULT_TIMEOUT, run_function
 from tfscout.converter.tf2onnx_driver import run_tf2onnx
-from tfscout.errors import UsageError, require
+from tfscout.errors import UnknownNameError, UsageError, require
 from tfscout.inspector.api import inspect_model
 from tfscout.inspector.command import shape_suffix
 
@@ -200,11 +200,21 @@ def verify_model(path: str | Path, onnx_path: str | Path, inputs: str | list[str
         raise UsageError("no such ONNX file", "check the path", path=str(onnx_file))
     say(progress, "validate", "reading the ONNX model")
     described = onnx_side.describe(onnx_file, timeout, cancel)
+    named = inputs is not None and outputs is not None
+    ins_outs = [i.name for i in described.inputs] + [o.name for o in described.outputs]
     if inputs is None:
         inputs = [i.name + shape_suffix(i.shape) for i in described.inputs]
     if outputs is None:
         outputs = [o.name for o in described.outputs]
-    plan = _plan(path, inputs, outputs, None, tags, signature, allow_unsafe, progress, switches)
+    try:
+        plan = _plan(path, inputs, outputs, None, tags, signature, allow_unsafe, progress, switches)
+    except UnknownNameError as exc:
+        if not named:
+            raise UsageError(
+                f"the ONNX model's names ({', '.join(ins_outs)}) are not all tensors of this graph: {exc.message}",
+                "pair them by hand with --inputs/--outputs, TensorFlow names in the ONNX model's order; "
+                "or check that the ONNX file came from this model", path=str(path)) from None
+        raise
     report = _new_report(plan, rtol, atol, str(sample) if sample else None)
     report.onnx = str(onnx_file)
     report.opset = described.opset
