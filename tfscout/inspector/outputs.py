@@ -115,7 +115,7 @@ def score_output(a: GraphAnalysis, ref: TensorRef, max_depth: int, view_of: int 
         reasons.append("a scalar reduction (looks like a summary statistic)")
     if a.roles.loss_region and any(dst in a.roles.loss_region for dst, _s, _p in g.consumers[i]):
         raw += 0.5
-        reasons.append("feeds the loss: the model's prediction in a training graph")
+        reasons.append("feeds the loss or the metrics: the model's prediction in a training graph")
     return OutputScore(ref, raw, reasons, _head_of(a, ref))
 
 
