@@ -2,6 +2,7 @@
 
     python tools/fuzz.py --minutes 15                      # hypothesis, random seeds
     python tools/fuzz.py --engine atheris --minutes 15     # coverage-guided (pip install atheris)
+    python tools/fuzz.py --minutes 20 --record             # and write the numbers to docs/FUZZING.md
 
 Each case is a real corpus graph mutated at the protobuf wire level and at the graph level, put on
 disk as a GraphDef, a .meta, a checkpoint directory or a SavedModel, then loaded, inspected,
@@ -217,13 +218,39 @@ def parent_main(args: argparse.Namespace) -> int:
                     (out / name).replace(crash / name.replace("current", "case" if name.endswith("json") else "data"))
             print(f"fuzz: the engine died (exit {proc.returncode}); last case saved in {crash}", file=sys.stderr)
     failures = sorted(p.name for p in (out / "failures").glob("*")) if (out / "failures").is_dir() else []
-    print(f"engine: {args.engine}; {args.minutes:g} minutes; {totals['runs']} engine run(s)")
-    print(f"inputs tried: {totals['inputs']}  (report or our error: {totals['ok']} reports, "
-          f"{totals['our_errors']} one-line errors)")
-    print(f"failures (exceptions other than TfscoutError): {totals['failures']}  hangs: {totals['hangs']}  "
-          f"crashes: {totals['crashes']}")
-    print(f"distinct findings saved in {out / 'failures'}: {len(failures)} ({', '.join(failures) or 'none'})")
+    lines = [
+        f"engine: {args.engine}; {args.minutes:g} minutes; {totals['runs']} engine run(s)",
+        f"inputs tried: {totals['inputs']}  (report or our error: {totals['ok']} reports, "
+        f"{totals['our_errors']} one-line errors)",
+        f"failures (exceptions other than TfscoutError): {totals['failures']}  hangs: {totals['hangs']}  "
+        f"crashes: {totals['crashes']}",
+        f"distinct findings saved in {out / 'failures'}: {len(failures)} ({', '.join(failures) or 'none'})",
+    ]
+    print("\n".join(lines))
+    (out / "summary.json").write_text(json.dumps({**totals, "engine": args.engine, "minutes": args.minutes,
+                                                  "findings": failures}, indent=1))
+    if args.record:
+        record(args, totals, failures)
     return 1 if failures or totals["crashes"] or totals["hangs"] else 0
+
+
+def record(args: argparse.Namespace, totals: dict[str, int], failures: list[str]) -> None:
+    """Write this run's numbers to docs/FUZZING.md (one section per engine)."""
+    from bench.docsections import machine_description, write_section
+
+    text = "\n".join([
+        f"## {args.engine}, {args.minutes:g} minutes",
+        "",
+        f"`python tools/fuzz.py --engine {args.engine} --minutes {args.minutes:g} --record`",
+        "",
+        "| inputs tried | reports | one-line errors | other exceptions | hangs | crashes | new findings |",
+        "|---|---|---|---|---|---|---|",
+        f"| {totals['inputs']:,} | {totals['ok']:,} | {totals['our_errors']:,} | {totals['failures']} | "
+        f"{totals['hangs']} | {totals['crashes']} | {', '.join(failures) or 'none'} |",
+        "",
+        f"Measured on {machine_description()}.",
+    ])
+    write_section("FUZZING.md", f"fuzz-{args.engine}", text, title="Fuzzing")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -231,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engine", choices=("hypothesis", "atheris"), default="hypothesis")
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--out", default="/tmp/tfscout-fuzz", help="where findings and the work files go")
+    parser.add_argument("--record", action="store_true", help="write the numbers to docs/FUZZING.md")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--deadline", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
