@@ -14,8 +14,15 @@ from tfscout.inspector.neighbourhood import around
 from tfscout.inspector.recommend import choose_interface
 from tfscout.samples import checkpoint_dir
 
-needs_dot = pytest.mark.skipif(shutil.which("dot") is None,
-                               reason="Graphviz's dot is not installed (tools/ensure-system-deps.sh installs it)")
+
+@pytest.fixture
+def dot() -> str:
+    path = shutil.which("dot")
+    assert path, "Graphviz's dot is not installed: run tools/ensure-system-deps.sh (make test does)"
+    return path
+
+
+needs_dot = pytest.mark.usefixtures("dot")
 
 
 @pytest.fixture(scope="module")

@@ -24,8 +24,7 @@ def tmux(*args: str) -> str:
 
 @pytest.fixture
 def terminal() -> Iterator[str]:
-    if shutil.which("tmux") is None:
-        pytest.skip("tmux is not installed (tools/ensure-system-deps.sh installs it)")
+    assert shutil.which("tmux"), "tmux is not installed: run tools/ensure-system-deps.sh (make test does)"
     name = f"tfscout-test-{uuid.uuid4().hex[:8]}"
     yield name
     subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True, check=False, timeout=30)
