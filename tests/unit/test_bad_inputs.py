@@ -119,8 +119,26 @@ def test_dangling_inputs_and_duplicate_names_give_warnings(tmp_path: Path) -> No
     assert result.returncode == 0, result.stderr
     warnings = " ".join(result.json()["warnings"])
     assert "duplicate node names" in warnings
-    assert "2 inputs name nodes that are not in the graph" in warnings
+    assert "2 inputs name nodes (or ports) that are not in the graph" in warnings
     assert [o["name"] for o in result.json()["outputs"] if o["recommended"]] == ["z:0"]
+
+
+@pytest.mark.parametrize("port", ["²", "٣", "99999999999999999999999", "65536"])
+def test_odd_and_huge_ports_are_dangling_inputs(tmp_path: Path, port: str) -> None:
+    """Found by fuzzing: a port of non-ASCII digits failed int(), a huge port on an op type no registry
+    knows made a list of that many dtypes (OverflowError; a memory bomb below that)."""
+    b = GraphBuilder()
+    b.placeholder("x", shape=[-1, 4])
+    b.op("mystery", "MyCustomOp", ["x"])
+    b.op("y", "Relu", [f"mystery:{port}"])
+    b.op("z", "Relu", ["mystery:1"])
+    path = b.write(tmp_path / "g.pbtxt", text=True)
+    result = run_tfscout("inspect", str(path), "--json")
+    assert result.returncode == 0, result.stderr
+    warnings = " ".join(result.json()["warnings"])
+    assert f"1 inputs name nodes (or ports) that are not in the graph (e.g. y <- mystery:{port})" in warnings
+    tui_details = run_tfscout("render", str(path), "--around", "mystery", "--depth", "1", "-o", str(tmp_path / "m.dot"))
+    assert tui_details.returncode == 0, tui_details.stderr
 
 
 def test_cycle_outside_while_loop_is_reported_not_fatal(tmp_path: Path) -> None:

@@ -18,6 +18,12 @@ from tfscout.inspector.protos import GraphDef, NodeDef
 NEXT_ITERATION_OPS = frozenset({"NextIteration", "RefNextIteration"})
 
 
+# No TF op has this many outputs: a reference to such a port is treated like a dangling one.
+MAX_PORT = 1 << 16
+# Op types in no registry get a guessed dtype for at most this many outputs (the rest: unknown).
+_MAX_GUESSED_OUTPUTS = 256
+
+
 @dataclass(frozen=True, order=True)
 class TensorRef:
     node: int
@@ -27,7 +33,7 @@ class TensorRef:
 def split_tensor_name(ref: str) -> tuple[str, int]:
     """``"a/b:1"`` -> ``("a/b", 1)``; ``"a/b"`` -> ``("a/b", 0)``; a leading ``^`` is kept."""
     name, sep, port = ref.rpartition(":")
-    if sep and port.isdigit():
+    if sep and port.isascii() and port.isdigit():
         return name, int(port)
     return ref, 0
 
@@ -98,7 +104,7 @@ class Graph:
                     continue
                 name, port = split_tensor_name(ref)
                 src = index_get(name)
-                if src is None:
+                if src is None or port >= MAX_PORT:
                     self.dangling.append((self.names[i], ref))
                     continue
                 consumers[src].append((i, len(data), port))
@@ -145,7 +151,7 @@ class Graph:
         node = self.node_defs[i]
         count = self._max_port[i] + 1
         shapes = node.attr["_output_shapes"].list.shape if "_output_shapes" in node.attr else []
-        count = max(count, len(shapes), 1)
+        count = min(max(count, len(shapes), 1), _MAX_GUESSED_OUTPUTS)
         guess = None
         for key in ("T", "dtype", "out_type", "output_type", "DstT", "Tout"):
             if key in node.attr and node.attr[key].type:
@@ -298,7 +304,7 @@ class Graph:
             out.append(f"{len(self.duplicates)} duplicate node names (e.g. {sample}); the first of each is used")
         if self.dangling:
             node, ref = self.dangling[0]
-            out.append(f"{len(self.dangling)} inputs name nodes that are not in the graph "
+            out.append(f"{len(self.dangling)} inputs name nodes (or ports) that are not in the graph "
                        f"(e.g. {node} <- {ref}); those edges are ignored")
         cyclic = self.cyclic_nodes()
         if cyclic:

@@ -125,7 +125,7 @@ def describe_node(a: GraphAnalysis, i: int) -> NodeInfo:
     g = a.graph
     node = g.node(i)
     info = NodeInfo(index=i, name=g.names[i], op=g.ops[i], device=node.device, roles=_roles(a, i))
-    for port in range(g.num_outputs(i)):
+    for port in range(min(g.num_outputs(i), _MAX_EDGES)):
         ref = TensorRef(i, port)
         info.outputs.append(TensorInfo(g.tensor_name(ref), g.dtype(ref), a.shapes.shape(ref)))
     for src, port in g.inputs[i]:
