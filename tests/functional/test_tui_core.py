@@ -104,6 +104,14 @@ def test_scope_children_in_natural_order():
     assert [names[i] for i in children.nodes] == ["s/a", "s/b"]
 
 
+def test_scope_order_with_digits_of_other_scripts():
+    """'²' and '٣' count as digits for str.isdigit(); int() fails on the first, and a sort key
+    mixing numbers and text at one position would fail to compare."""
+    names = ["s/²/x", "s/a٣/x", "s/a10/x", "s/a2/x", "s/3/x", "s/a/x"]
+    children = ScopeIndex(names).children("s")
+    assert [s for s, _n in children.scopes] == ["s/3", "s/a", "s/a2", "s/a10", "s/a٣", "s/²"]
+
+
 def bfs(g: Graph, start: int, depth: int, up: bool) -> dict[int, int]:
     dist = {start: 0}
     queue = deque([start])

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 ROOT = ""
-_DIGITS = re.compile(r"(\d+)")
+_DIGITS = re.compile(r"([0-9]+)")
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,9 @@ class ScopeIndex:
 
 def natural_key(name: str) -> list[str | int]:
     """Sort ``block_2`` before ``block_10``."""
-    return [int(part) if part.isdigit() else part.lower() for part in _DIGITS.split(name)]
+    # split() with a group puts the digit runs at odd positions: numbers there, text elsewhere,
+    # so two keys never compare a number with a text
+    return [int(part) if k % 2 else part.lower() for k, part in enumerate(_DIGITS.split(name))]
 
 
 def leaf_name(path: str) -> str:
