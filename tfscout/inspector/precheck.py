@@ -16,6 +16,7 @@ from tfscout.errors import UsageError
 from tfscout.inspector import rewrites
 from tfscout.inspector.analysis import GraphAnalysis
 from tfscout.inspector.conversion_path import load_blockers, reads_variable, trace_path
+from tfscout.inspector.functions import function_library, functions_called
 from tfscout.inspector.graph import Graph
 from tfscout.inspector.opsupport import SupportTable, load_support_table
 from tfscout.inspector.optable import default_op_table
@@ -178,32 +179,11 @@ def node_verdict(ctx: _Context, i: int) -> Verdict:
 
 def _function_body_nodes(g: Graph, live: list[int]) -> list[tuple[str, str]]:
     """(op type, "function/node") of every node in a function that a live node calls, transitively."""
-    library = {f.signature.name: f for f in g.graph_def.library.function}
+    library = function_library(g)
     if not library:
         return []
-    pending: list[str] = []
-    for i in live:
-        node = g.node(i)
-        if node.op in library:
-            pending.append(node.op)
-        for value in node.attr.values():
-            if value.HasField("func") and value.func.name in library:
-                pending.append(value.func.name)
-    seen: set[str] = set()
-    found: list[tuple[str, str]] = []
-    while pending:
-        name = pending.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        for node in library[name].node_def:
-            found.append((node.op, f"{name}/{node.name}"))
-            if node.op in library:
-                pending.append(node.op)
-            for value in node.attr.values():
-                if value.HasField("func") and value.func.name in library:
-                    pending.append(value.func.name)
-    return found
+    return [(node.op, f"{name}/{node.name}") for name in functions_called(g, live, library)
+            for node in library[name].node_def]
 
 
 MIN_OPSET = 7  # tf2onnx 1.17 converts to opset 7 and above

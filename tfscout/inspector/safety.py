@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tfscout.inspector.functions import function_library, functions_called
 from tfscout.inspector.graph import Graph
 from tfscout.inspector.report import UnsafeOp
 
@@ -98,35 +99,10 @@ def _is_unsafe(op: str, attrs: Any) -> bool:
     return op in UNSAFE_OPS or (op == "PrintV2" and _print_to_file(attrs))
 
 
-def _called(op: str, attrs: Any, library: dict[str, Any]) -> list[str]:
-    """Functions a node calls: its op is a function name, or an attribute names one (f, body, branches ...)."""
-    names = [op] if op in library else []
-    for value in attrs.values():
-        if value.HasField("func"):
-            names.append(value.func.name)
-        elif value.HasField("list"):
-            names.extend(f.name for f in value.list.func)
-    return [n for n in names if n in library]
-
-
 def _run_set(graph: Graph, subgraph: set[int]) -> set[int]:
     """The subgraph and everything TensorFlow runs with it through control dependencies."""
     controls = [c for i in subgraph for c in graph.control_inputs[i] if c not in subgraph]
     return subgraph | graph.ancestors(controls, control=True) if controls else subgraph
-
-
-def _functions_run(graph: Graph, nodes: set[int], library: dict[str, Any]) -> set[str]:
-    """Names of the library functions the nodes call, directly or through other functions."""
-    stack = [f for i in nodes for f in _called(graph.ops[i], graph.node(i).attr, library)]
-    seen: set[str] = set()
-    while stack:
-        name = stack.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        for node in library[name].node_def:
-            stack.extend(f for f in _called(node.op, node.attr, library) if f not in seen)
-    return seen
 
 
 def scan_unsafe(graph: Graph, subgraph: set[int] | None = None) -> list[UnsafeOp]:
@@ -140,9 +116,9 @@ def scan_unsafe(graph: Graph, subgraph: set[int] | None = None) -> list[UnsafeOp
     for i, op in enumerate(graph.ops):
         if op in UNSAFE_OPS or (op == "PrintV2" and _print_to_file(graph.node(i).attr)):
             found.setdefault(op, []).append((graph.names[i], i in run))
-    library = {f.signature.name: f for f in graph.graph_def.library.function}
+    library = function_library(graph)
     if library:
-        called = _functions_run(graph, run, library) if run else set()
+        called = set(functions_called(graph, run, library))
         for name, function in library.items():
             for node in function.node_def:
                 if _is_unsafe(node.op, node.attr):
