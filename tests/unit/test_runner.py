@@ -133,4 +133,4 @@ def test_the_parent_survives_many_crashes_in_a_row() -> None:
 
 def test_a_usage_error_raised_in_the_child_keeps_its_class() -> None:
     with pytest.raises(UsageError):
-        run_function("tfscout.converter.plan:check_opset", {"opset": 99}, what="checking", timeout=60)
+        run_function("tfscout.inspector.precheck:validate_opset", {"opset": 99}, what="checking", timeout=60)

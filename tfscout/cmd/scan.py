@@ -62,12 +62,11 @@ class ProgressBar:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tfscout.converter.plan import check_opset
+    from tfscout.inspector.precheck import validate_opset
     from tfscout.inspector.scan import scan_folder
     from tfscout.inspector.scan_render import scan_csv, scan_json, scan_text, summary_line
 
-    if args.opset is not None:
-        check_opset(args.opset)
+    validate_opset(args.opset)
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     try:
         result = scan_folder(args.folder, jobs=args.jobs, opset=args.opset, state_path=args.state,

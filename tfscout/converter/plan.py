@@ -13,11 +13,8 @@ from typing import Any
 from tfscout.converter.report import TensorInfo
 from tfscout.errors import ModelProblem, UsageError
 from tfscout.inspector import optypes
-from tfscout.inspector.precheck import validate_opset
+from tfscout.inspector.precheck import DEFAULT_OPSET, validate_opset
 from tfscout.inspector.report import OpIssue, Report, UnsafeOp
-
-DEFAULT_OPSET = 15
-MAX_OPSET = 18
 
 
 @dataclass
@@ -66,13 +63,6 @@ class ConversionPlan:
         return [o.name for o in self.outputs]
 
 
-def check_opset(opset: int | None) -> int:
-    if opset is None:
-        return DEFAULT_OPSET
-    validate_opset(opset)
-    return opset
-
-
 def plan_from_report(report: Report, tags: list[str] | None, opset: int | None,
                      allow_unsafe: bool = False) -> ConversionPlan:
     """The plan for the recommended (or given) interface of an inspected model."""
@@ -83,10 +73,11 @@ def plan_from_report(report: Report, tags: list[str] | None, opset: int | None,
         raise UsageError("no output was found or given", "name the outputs with --outputs",
                          path=report.path)
     switches = [PlannedSwitch(s.name, s.value, s.dtype) for s in report.mode_switches]
+    validate_opset(opset)
     plan = ConversionPlan(
         model=report.path, format=report.format, tags=tags or (report.tags or None), inputs=inputs,
         outputs=outputs, mode_switches=switches,
-        opset=check_opset(opset) if opset is not None else report.opset.recommended, allow_unsafe=allow_unsafe,
+        opset=opset if opset is not None else report.opset.recommended, allow_unsafe=allow_unsafe,
         unsafe=[u for u in report.unsafe_ops if u.in_subgraph], checkpoint_prefix=report.checkpoint_prefix,
         warnings=list(report.warnings), blocking=list(report.blocking),
     )

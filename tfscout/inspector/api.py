@@ -14,8 +14,6 @@ from tfscout.inspector.recommend import Interface, choose_interface, input_candi
 from tfscout.inspector.report import Report, SignatureInfo
 from tfscout.inspector.safety import scan_unsafe
 
-DEFAULT_OPSET = 15
-
 
 def analyse_path(path: str | Path, tags: list[str] | None = None) -> GraphAnalysis:
     """Load a model and wrap it for analysis (no ranking yet); big constants stay on disk."""

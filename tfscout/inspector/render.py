@@ -23,7 +23,8 @@ def _shape(shape: list[int] | None) -> str:
     return "[" + ",".join("?" if d < 0 else str(d) for d in shape) + "]"
 
 
-def _size(n: int) -> str:
+def human_size(n: int) -> str:
+    """Bytes as 419 B, 104.8 KB, 1.9 MB."""
     value = float(n)
     for unit in ("B", "KB", "MB", "GB"):
         if value < 1024 or unit == "GB":
@@ -78,7 +79,7 @@ def report_text(report: Report, full: bool = False, color: bool = False) -> str:
     s = _Style(color)
     out: list[str] = []
     where = report.checkpoint_prefix or report.model_file
-    out.append(s.bold(f"{report.path}") + f"  {report.format}, {report.nodes:,} nodes, {_size(report.size_bytes)}")
+    out.append(s.bold(f"{report.path}") + f"  {report.format}, {report.nodes:,} nodes, {human_size(report.size_bytes)}")
     if where and where != report.path:
         out.append(s.dim(f"  read from {where}"))
     if report.tag_sets:
@@ -90,7 +91,7 @@ def report_text(report: Report, full: bool = False, color: bool = False) -> str:
         outs = ", ".join(sig.outputs.values())
         out.append(s.dim(f"  signature {sig.name} [{sig.method}]: {ins} -> {outs}") + used)
     if report.constants_on_disk:
-        out.append(s.dim(f"  weights: {_size(report.constant_bytes_on_disk)} in {report.constants_on_disk} "
+        out.append(s.dim(f"  weights: {human_size(report.constant_bytes_on_disk)} in {report.constants_on_disk} "
                          "constants, left on disk (not needed to inspect)"))
     if report.functions:
         out.append(s.dim(f"  function library: {report.functions} functions"))

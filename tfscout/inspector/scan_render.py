@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+from tfscout.inspector.render import human_size
 from tfscout.inspector.scan import ScanResult, ScanRow
 
 CSV_FIELDS = ("path", "format", "size", "nodes", "inputs", "outputs", "blocking", "opset", "unsafe",
@@ -28,15 +29,6 @@ def scan_csv(result: ScanResult) -> str:
         writer.writerow([" ".join(map(str, v)) if isinstance(v, list) else ("" if v is None else v)
                          for v in (data[k] for k in CSV_FIELDS)])
     return buffer.getvalue()
-
-
-def human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} B"
 
 
 def _names(items: list[str], width: int = _LIST_WIDTH) -> str:
