@@ -26,14 +26,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.docsections import machine_description, markdown_table, write_section  # noqa: E402
 from tfscout.inspector.api import inspect_model  # noqa: E402
-from tfscout.inspector.loaders import load_model  # noqa: E402
+from tfscout.inspector.load import load_source  # noqa: E402
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "tests" / "corpus"
 
 
 def plain_rule(path: Path) -> tuple[set[str], set[str]]:
     """Every sink is an output, every Placeholder an input."""
-    graph = load_model(path).graph_def
+    graph = load_source(path).graph_def
     consumed = {ref.lstrip("^").rsplit(":", 1)[0] if ref.rsplit(":", 1)[-1].isdigit() else ref.lstrip("^")
                 for n in graph.node for ref in n.input}
     outputs = {n.name + ":0" for n in graph.node if n.name not in consumed}

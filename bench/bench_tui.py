@@ -79,7 +79,7 @@ async def _headless(model: Path, search: bool) -> dict[str, float]:
     from textual import events
 
     from tfscout.tui.app import make_app
-    from tfscout.tui.screens.search import SearchScreen
+    from tfscout.tui.screens import SearchScreen
 
     out: dict[str, float] = {}
     ticks: list[float] = []

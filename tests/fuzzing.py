@@ -30,14 +30,7 @@ from typing import Any, Protocol
 from google.protobuf import message as pb_message
 from google.protobuf import text_format
 
-from tfscout.inspector.protos import (
-    GraphDef,
-    MetaGraphDef,
-    WireError,
-    WireReader,
-    decode_varint,
-    encode_varint,
-)
+from tfscout.inspector.load import GraphDef, MetaGraphDef, WireError, WireReader, decode_varint, encode_varint
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus"
@@ -408,9 +401,9 @@ def g_dims(c: Chooser, g: GraphDef) -> None:
 
 
 def _odd_attr(c: Chooser) -> Any:
-    from tfscout.inspector.protos import attr_value_pb2
+    from tfscout.inspector.load import AttrValue
 
-    attr = attr_value_pb2.AttrValue()
+    attr = AttrValue()
     which = c.int(0, 5)
     if which == 0:
         attr.type = choose(c, (0, 999, 101, 2**31 - 1))
@@ -442,9 +435,9 @@ def g_deep_scope(c: Chooser, g: GraphDef) -> None:
 
 def g_deep_attr(c: Chooser, g: GraphDef) -> None:
     """Attributes nested in attributes (NameAttrList inside AttrValue), deeper than parsers allow."""
-    from tfscout.inspector.protos import attr_value_pb2
+    from tfscout.inspector.load import AttrValue
 
-    root = attr_value_pb2.AttrValue()
+    root = AttrValue()
     cur = root
     for _ in range(choose(c, (10, 90, 99, 101, 150, 1000))):
         cur.func.name = "f"
@@ -612,9 +605,9 @@ def draw_case(c: Chooser, seeds: tuple[Seed, ...] = SEEDS) -> Case:
 
 @functools.cache
 def seed_node_names(path: Path) -> tuple[str, ...]:
-    from tfscout.inspector.loaders import load_model
+    from tfscout.inspector.load import load_source
 
-    return tuple(n.name for n in load_model(path).graph_def.node) or ("x",)
+    return tuple(n.name for n in load_source(path).graph_def.node) or ("x",)
 
 
 def _given_names(c: Chooser, seed: Seed) -> tuple[str | None, str | None]:
@@ -700,12 +693,9 @@ def check_case(case: Case, work: Path, seconds: float | None = CASE_SECONDS) -> 
     """
     from tfscout.errors import TfscoutError
     from tfscout.inspector.api import inspect_model
-    from tfscout.inspector.bigfile import read_graph_def_lazily
-    from tfscout.inspector.loaders import load_model
+    from tfscout.inspector.load import NotAModel, load_source, read_graph_def_lazily, sniff_file
     from tfscout.inspector.precheck_render import precheck_text
     from tfscout.inspector.render import report_json, report_text
-    from tfscout.inspector.scan_find import sniff_file
-    from tfscout.inspector.sniff import NotAModel
 
     path = write_case(case, work)
     with time_limit(seconds) if seconds else contextlib.nullcontext():
@@ -719,8 +709,8 @@ def check_case(case: Case, work: Path, seconds: float | None = CASE_SECONDS) -> 
             except (WireError, pb_message.DecodeError, RuntimeError, ValueError):
                 pass
         try:
-            load_model(path)
-            load_model(path, lazy_constants=True)
+            load_source(path)
+            load_source(path, lazy_constants=True)
             report = inspect_model(path, inputs=case.inputs, outputs=case.outputs)
         except TfscoutError as exc:
             line = exc.one_line()

@@ -138,15 +138,8 @@ def child_atheris(rec: Recorder, seconds: int) -> None:
 
     with atheris.instrument_imports(include=["tfscout", "tests"]):
         import tests.fuzzing as fuzzing
-        from tfscout.inspector import (  # noqa: F401 - imported here to be instrumented
-            api,
-            loaders,
-            precheck,
-            precheck_render,
-            render,
-            scan_find,
-            sniff,
-        )
+        from tfscout.inspector import api, precheck, precheck_render, render, scan_find  # noqa: F401 - imported here to be instrumented
+        from tfscout.inspector.load import loaders, sniff  # noqa: F401
 
     class FdpChooser:
         def __init__(self, fdp: Any) -> None:

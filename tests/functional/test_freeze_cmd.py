@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.tf1_models import TF1Models, run_cli, shared_models, tree_digest
-from tfscout.inspector.loaders import load_model
+from tfscout.inspector.load import load_source
 
 pytestmark = pytest.mark.slow
 
@@ -22,7 +22,7 @@ def test_text_graphdef_to_binary(tf1_models: TF1Models, tmp_path: Path) -> None:
     out = tmp_path / "hello.pb"
     run = run_cli("freeze", str(tf1_models.path("text_graph")), "-o", str(out))
     assert run.returncode == 0, run.stdout + run.stderr
-    source = load_model(out)
+    source = load_source(out)
     assert source.format == "graphdef"  # binary now, sniffed from the bytes
     ops = {n.name: n.op for n in source.graph_def.node}
     assert ops["a"] == "Placeholder" and ops["out"] == "Relu"
@@ -37,7 +37,7 @@ def test_checkpoint_to_frozen_inference_graph(tf1_models: TF1Models, tmp_path: P
     assert run.returncode == 0, run.stdout + run.stderr
     data = json.loads(run.stdout)
     assert data["frozen"] == str(out) and data["onnx"] is None
-    graph = load_model(out).graph_def
+    graph = load_source(out).graph_def
     ops = {n.op for n in graph.node}
     assert not ops & {"VariableV2", "Switch", "Merge", "RandomUniform", "SaveV2", "ApplyAdam", "AssignSub"}
     placeholders = sorted(n.name for n in graph.node if n.op == "Placeholder")

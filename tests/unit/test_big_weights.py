@@ -7,8 +7,7 @@ from pathlib import Path
 
 from tests.graphdefs import GraphBuilder
 from tfscout.inspector.api import analyse_path, inspect_model
-from tfscout.inspector.bigfile import LAZY_MIN_FILE_BYTES
-from tfscout.inspector.loaders import load_model
+from tfscout.inspector.load import LAZY_MIN_FILE_BYTES, load_source
 
 
 def _heavy_graph(path: Path, layers: int, units: int) -> Path:
@@ -44,7 +43,7 @@ def test_big_constants_stay_on_disk(tmp_path: Path) -> None:
 
 def test_a_full_load_keeps_every_value(tmp_path: Path) -> None:
     path = _heavy_graph(tmp_path / "frozen.pb", layers=9, units=1024)
-    source = load_model(path)
+    source = load_source(path)
     assert source.elided_constants == {}
     node = next(n for n in source.graph_def.node if n.name == "layer0/w")
     assert len(node.attr["value"].tensor.tensor_content) == 4 * 1024 * 1024
@@ -52,4 +51,4 @@ def test_a_full_load_keeps_every_value(tmp_path: Path) -> None:
 
 def test_small_files_are_read_whole(tmp_path: Path) -> None:
     path = _heavy_graph(tmp_path / "small.pb", layers=2, units=256)
-    assert load_model(path, lazy_constants=True).elided_constants == {}
+    assert load_source(path, lazy_constants=True).elided_constants == {}

@@ -114,8 +114,7 @@ def test_fuzz_regressions(folder: Path, work: Path) -> None:
 
 def test_a_damaged_big_node_is_a_load_error_not_a_buffer_error(tmp_path: Path, work: Path) -> None:
     """Found by fuzzing: the big-graph reader's error held views into the memory map it closed."""
-    from tfscout.inspector.bigfile import BIG_NODE_BYTES, read_graph_def_lazily
-    from tfscout.inspector.protos import WireError, encode_varint
+    from tfscout.inspector.load import BIG_NODE_BYTES, WireError, encode_varint, read_graph_def_lazily
 
     node = (b"\x0a\x01w" + b"\x12\x05Const"  # name, op
             + b"\x2a" + encode_varint(BIG_NODE_BYTES + 16) + b"\x0a\x01s" + b"\x12"

@@ -8,8 +8,8 @@ import pytest
 from tensorboard.compat.proto import attr_value_pb2, function_pb2, graph_pb2, node_def_pb2, tensor_pb2
 
 from tfscout.inspector import optypes
-from tfscout.inspector.analysis import GraphAnalysis
-from tfscout.inspector.loaders import ModelSource
+from tfscout.inspector.graph import GraphAnalysis
+from tfscout.inspector.load import ModelSource
 from tfscout.inspector.opsupport import SupportTable, load_shipped, shipped_tables
 from tfscout.inspector.precheck import PrecheckResult, run_precheck, unsupported_set
 from tfscout.inspector.recommend import Interface, choose_interface

@@ -20,9 +20,9 @@ from typing import Any
 from tfscout.converter.runner import run_command
 from tfscout.converter.tf2onnx_log import Tf2onnxLog, parse_tf2onnx_log
 from tfscout.errors import ModelProblem, RunnerError, require
-from tfscout.inspector.analysis import GraphAnalysis
 from tfscout.inspector.api import command_spec
 from tfscout.inspector.command import tf2onnx_argv
+from tfscout.inspector.graph import GraphAnalysis
 from tfscout.inspector.precheck import PrecheckResult, unsupported_set
 from tfscout.inspector.recommend import Interface
 from tfscout.inspector.safety import scan_unsafe
@@ -100,9 +100,9 @@ def _source_for_tf2onnx(a: GraphAnalysis, tmp: Path) -> Any:
         return source
     graph_def = source.graph_def
     if getattr(source, "elided_constants", None):  # analysed without its big weights: read it whole
-        from tfscout.inspector.loaders import load_model
+        from tfscout.inspector.load import load_source
 
-        graph_def = load_model(source.model_file).graph_def
+        graph_def = load_source(source.model_file).graph_def
     binary = tmp / "graph.pb"
     binary.write_bytes(graph_def.SerializeToString())
     return dataclasses.replace(source, format="graphdef", model_file=str(binary))

@@ -20,7 +20,7 @@ from tfscout.converter.progress import child_progress
 from tfscout.converter.report import FrozenGraph, ModelStructure, Problem, TensorInfo
 from tfscout.converter.variables import CheckpointValues, checkpoint_prefix_for, freeze_variables, saver_keys
 from tfscout.errors import ModelProblem
-from tfscout.inspector.loaders import load_model
+from tfscout.inspector.load import load_source
 from tfscout.inspector.safety import UNSAFE_OPS
 
 
@@ -87,7 +87,7 @@ def _check_safety(edit: GraphEdit, plan: ConversionPlan) -> None:
 
 
 def _extra_placeholders(edit: GraphEdit, log: repairs.SurgeryLog) -> list[PlannedInput]:
-    from tfscout.inspector.protos import dtype_name, shape_dims
+    from tfscout.inspector.load import dtype_name, shape_dims
 
     fed = {node_of(f) for f in log.feed_names.values()}
     extra = []
@@ -131,7 +131,7 @@ def _structure(graph: Any, inputs: list[TensorInfo], outputs: list[TensorInfo]) 
 def build_inference_graph(plan: ConversionPlan, out_path: str, work_dir: str, reference: bool,
                           sample: str | None, seed: int) -> FrozenGraph:
     child_progress("freeze", "loading the model")
-    source = load_model(plan.model, plan.tags)
+    source = load_source(plan.model, plan.tags)
     edit = GraphEdit(source.graph_def)
     original = GraphEdit(source.graph_def)
     log = repairs.SurgeryLog()

@@ -19,7 +19,7 @@ from tfscout.converter.plan import PlannedInput, PlannedSwitch
 from tfscout.converter.report import Step
 from tfscout.inspector import optypes
 from tfscout.inspector.graph import split_tensor_name
-from tfscout.inspector.protos import dtype_name
+from tfscout.inspector.load import dtype_name
 
 # Control dependencies on these only order side effects (checks, updates, logging, saving): at
 # inference they are dropped.

@@ -217,7 +217,7 @@ def freeze_variables(edit: GraphEdit, keys: dict[str, tuple[str, str]], values: 
 
 
 def _dtype_of(node: Any) -> str | None:
-    from tfscout.inspector.protos import dtype_name
+    from tfscout.inspector.load import dtype_name
 
     return dtype_name(node.attr["dtype"].type) if "dtype" in node.attr else None
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tfscout.inspector.analysis import GraphAnalysis
 from tfscout.inspector.command import CommandSpec, tf2onnx_command
-from tfscout.inspector.graph import TensorRef
-from tfscout.inspector.loaders import load_model
+from tfscout.inspector.graph import GraphAnalysis, TensorRef
+from tfscout.inspector.load import load_source
 from tfscout.inspector.opsupport import SupportTable
 from tfscout.inspector.precheck import PrecheckResult, run_precheck
 from tfscout.inspector.recommend import Interface, choose_interface, input_candidates, output_candidates
@@ -17,7 +16,7 @@ from tfscout.inspector.safety import scan_unsafe
 
 def analyse_path(path: str | Path, tags: list[str] | None = None) -> GraphAnalysis:
     """Load a model and wrap it for analysis (no ranking yet); big constants stay on disk."""
-    return GraphAnalysis(load_model(path, tags, lazy_constants=True))
+    return GraphAnalysis(load_source(path, tags, lazy_constants=True))
 
 
 def _training_notes(a: GraphAnalysis, iface: Interface) -> list[str]:

@@ -7,10 +7,8 @@ the SignatureDef that describes inference when a model has several.
 from __future__ import annotations
 
 from tfscout.errors import UnknownNameError, UsageError
-from tfscout.inspector.graph import Graph, TensorRef
-from tfscout.inspector.loaders import ModelSource
-from tfscout.inspector.names import close_matches
-from tfscout.inspector.signatures import Signature
+from tfscout.inspector.graph import Graph, TensorRef, close_matches
+from tfscout.inspector.load import ModelSource, Signature
 
 
 def split_names(text: str | list[str] | None) -> list[str]:

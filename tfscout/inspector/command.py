@@ -10,7 +10,7 @@ import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tfscout.inspector.loaders import ModelSource
+from tfscout.inspector.load import ModelSource
 
 
 @dataclass

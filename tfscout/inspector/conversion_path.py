@@ -11,9 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tfscout.inspector import rewrites
-from tfscout.inspector.analysis import GraphAnalysis
-from tfscout.inspector.graph import Graph, TensorRef
-from tfscout.inspector.optable import default_op_table
+from tfscout.inspector.graph import Graph, GraphAnalysis, TensorRef, default_op_table
 
 
 @dataclass

@@ -16,8 +16,7 @@ from pathlib import Path
 
 from tfscout.errors import MissingDependencyError, TfscoutError, UsageError
 from tfscout.inspector import optypes
-from tfscout.inspector.analysis import GraphAnalysis
-from tfscout.inspector.graph import Graph, TensorRef
+from tfscout.inspector.graph import Graph, GraphAnalysis, TensorRef
 from tfscout.inspector.neighbourhood import Neighbourhood
 
 PICTURE_FORMATS = ("svg", "png", "pdf")

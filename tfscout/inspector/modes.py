@@ -9,11 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from tfscout.inspector import optypes
-from tfscout.inspector.analysis import GraphAnalysis
-from tfscout.inspector.graph import TensorRef
-from tfscout.inspector.names import tokens
+from tfscout.inspector.graph import GraphAnalysis, TensorRef, scalar_value, tokens
 from tfscout.inspector.report import ModeSwitch
-from tfscout.inspector.tensors import scalar_value
 
 TRAINING_FLAG_WORDS = frozenset({"training", "train", "istraining", "phase", "learning", "mode"})
 EVAL_FLAG_WORDS = frozenset({"test", "testing", "eval", "evaluation", "inference", "infer", "predict",

@@ -9,10 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tfscout.inspector import optypes
-from tfscout.inspector.analysis import GraphAnalysis
-from tfscout.inspector.graph import TensorRef
-from tfscout.inspector.protos import dtype_name, shape_dims
-from tfscout.inspector.tensors import const_value
+from tfscout.inspector.graph import GraphAnalysis, TensorRef, const_value
+from tfscout.inspector.load import dtype_name, shape_dims
 
 _MAX_LIST = 8
 _MAX_TEXT = 120

@@ -6,11 +6,15 @@ import math
 from dataclasses import dataclass, field
 
 from tfscout.inspector import optypes
-from tfscout.inspector.analysis import GraphAnalysis
-from tfscout.inspector.graph import TensorRef
-from tfscout.inspector.names import has_token, is_auto_name
-from tfscout.inspector.protos import FLOAT_DTYPES
-from tfscout.inspector.roles import LOSS_WORDS, OUTPUT_WORDS
+from tfscout.inspector.graph import (
+    LOSS_WORDS,
+    OUTPUT_WORDS,
+    GraphAnalysis,
+    TensorRef,
+    has_token,
+    is_auto_name,
+)
+from tfscout.inspector.load import FLOAT_DTYPES
 
 _NOT_OUTPUT_OPS = (optypes.PLACEHOLDER_OPS | optypes.CONST_OPS | optypes.VARIABLE_OPS | optypes.NO_DATA_OPS
                    | optypes.MACHINERY_OPS | optypes.QUEUE_OPS | optypes.DATASET_OPS | optypes.READER_OPS

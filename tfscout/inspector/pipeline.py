@@ -6,9 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tfscout.inspector import optypes
-from tfscout.inspector.analysis import GraphAnalysis
-from tfscout.inspector.graph import TensorRef
-from tfscout.inspector.names import is_auto_name
+from tfscout.inspector.graph import GraphAnalysis, TensorRef, is_auto_name
 
 _NON_NUMERIC = frozenset({"string", "resource", "variant"})
 

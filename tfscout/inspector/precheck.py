@@ -14,12 +14,9 @@ from typing import Any
 
 from tfscout.errors import UsageError
 from tfscout.inspector import rewrites
-from tfscout.inspector.analysis import GraphAnalysis
 from tfscout.inspector.conversion_path import load_blockers, reads_variable, trace_path
-from tfscout.inspector.functions import function_library, functions_called
-from tfscout.inspector.graph import Graph
+from tfscout.inspector.graph import Graph, GraphAnalysis, default_op_table, function_library, functions_called
 from tfscout.inspector.opsupport import SupportTable, load_support_table
-from tfscout.inspector.optable import default_op_table
 from tfscout.inspector.precheck_hints import hint_for
 from tfscout.inspector.recommend import Interface
 from tfscout.inspector.report import OpIssue

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tfscout.inspector import optypes
-from tfscout.inspector.analysis import GraphAnalysis
+from tfscout.inspector.graph import GraphAnalysis
 
 # Ops that run host Python: no ONNX equivalent can exist.
 PYTHON_OPS = frozenset({"PyFunc", "PyFuncStateless", "EagerPyFunc"})

@@ -5,15 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tfscout.inspector import optypes
-from tfscout.inspector.analysis import GraphAnalysis
 from tfscout.inspector.choose import choose_signature, given_shapes, resolve_names, split_names
-from tfscout.inspector.graph import TensorRef
+from tfscout.inspector.graph import GraphAnalysis, TensorRef, has_token, is_auto_name
+from tfscout.inspector.load import Signature
 from tfscout.inspector.modes import find_mode_switches
-from tfscout.inspector.names import has_token, is_auto_name
 from tfscout.inspector.outputs import OutputScore, choose_heads, rank_outputs
 from tfscout.inspector.pipeline import CutPoint, find_cut_points
 from tfscout.inspector.report import ModeSwitch, TensorCandidate
-from tfscout.inspector.signatures import Signature
 
 INPUT_WORDS = frozenset({"input", "inputs", "x", "image", "images", "img", "data", "features", "feature",
                          "in", "tokens", "ids", "sequence", "audio", "wav", "text", "query", "src", "source"})

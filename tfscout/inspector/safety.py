@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tfscout.inspector.functions import function_library, functions_called
-from tfscout.inspector.graph import Graph
+from tfscout.inspector.graph import Graph, function_library, functions_called
 from tfscout.inspector.report import UnsafeOp
 
 UNSAFE_OPS: dict[str, str] = {

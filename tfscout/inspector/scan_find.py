@@ -2,7 +2,7 @@
 
 A SavedModel directory (it holds ``saved_model.pb`` or ``saved_model.pbtxt``) is one model: nothing
 inside it is looked at again (not its ``variables/``, not its assets). Every other regular file is
-sniffed from its bytes (:mod:`tfscout.inspector.sniff`); a ``.meta`` with checkpoint data beside it
+sniffed from its bytes (:func:`tfscout.inspector.load.sniff_file`); a ``.meta`` with checkpoint data beside it
 is a checkpoint, and its ``.index``/``.data-*`` files, older checkpoints of the same run and the
 ``checkpoint`` state file belong to it. Checkpoint data without a graph, and files named like a
 model that are not one (empty, truncated, an image), are reported as problems, not skipped.
@@ -10,20 +10,27 @@ model that are not one (empty, truncated, an image), are reported as problems, n
 
 from __future__ import annotations
 
-import mmap
 import os
 import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tfscout.inspector import sniff
+from tfscout.inspector.load import (
+    GRAPHDEF,
+    GRAPHDEF_TEXT,
+    METAGRAPH,
+    METAGRAPH_TEXT,
+    SAVED_MODEL,
+    SAVED_MODEL_TEXT,
+    NotAModel,
+    sniff_file,
+)
 
 SAVED_MODEL_FILES = ("saved_model.pb", "saved_model.pbtxt")
 # Names that say "this is meant to be a model": a file with one of them that is not a model is a problem.
 MODEL_SUFFIXES = frozenset({".pb", ".pbtxt", ".pbtext", ".meta", ".graphdef"})
 _SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__"})
-_HEAD = 4096
 # Checkpoint files are defined by their names: PREFIX.index, PREFIX.data-00000-of-00001 (V2) and
 # PREFIX-00000-of-00001 (V1 shards); PREFIX-<step> is one step of a training run.
 _INDEX_RE = re.compile(r"^(?P<prefix>.+)\.index$")
@@ -32,8 +39,8 @@ _V1_SHARD_RE = re.compile(r"^(?P<prefix>.+)-\d{5}-of-\d{5}$")
 _STEP_RE = re.compile(r"-(\d+)$")
 _LATEST_RE = re.compile(r'^\s*model_checkpoint_path\s*:\s*"((?:[^"\\]|\\.)*)"', re.MULTILINE)
 _SNIFFED_FORMAT = {
-    sniff.GRAPHDEF: "graphdef", sniff.GRAPHDEF_TEXT: "graphdef_text", sniff.METAGRAPH: "metagraph",
-    sniff.METAGRAPH_TEXT: "metagraph", sniff.SAVED_MODEL: "saved_model", sniff.SAVED_MODEL_TEXT: "saved_model",
+    GRAPHDEF: "graphdef", GRAPHDEF_TEXT: "graphdef_text", METAGRAPH: "metagraph",
+    METAGRAPH_TEXT: "metagraph", SAVED_MODEL: "saved_model", SAVED_MODEL_TEXT: "saved_model",
 }
 
 
@@ -69,25 +76,6 @@ def _fingerprint(model_file: Path, size: int) -> list[int]:
     except OSError:
         return [-1, -1, size]
     return [st.st_size, st.st_mtime_ns, size]
-
-
-def sniff_file(path: Path) -> str:
-    """The sniffed kind of a file (see :mod:`sniff`); raises sniff.NotAModel or OSError.
-
-    Only the first bytes are read; a binary file is memory-mapped so that a graph whose first node
-    is a big constant is still recognised without reading it.
-    """
-    with path.open("rb") as fh:
-        head = fh.read(_HEAD)
-        if not head or len(head) < _HEAD or sniff.foreign_format(head) is not None:
-            return sniff.sniff_bytes(head)
-        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-            try:
-                return sniff.sniff_bytes(head, mm)  # type: ignore[arg-type]  # a buffer, read as a memoryview
-            except sniff.NotAModel as exc:
-                # Raised again once the mapping is closed: the traceback holds views into it.
-                failure = (exc.what, exc.fix)
-    raise sniff.NotAModel(*failure)
 
 
 def _is_regular(entry: os.DirEntry[str]) -> bool:
@@ -158,7 +146,7 @@ class _Finder:
                 continue
             try:
                 kind = sniff_file(path)
-            except sniff.NotAModel as exc:
+            except NotAModel as exc:
                 if path.suffix in MODEL_SUFFIXES:
                     self.add(path, path, None, _file_size(path), f"{exc.what} ({exc.fix})")
                 continue
@@ -166,7 +154,7 @@ class _Finder:
                 if path.suffix in MODEL_SUFFIXES:
                     self.add(path, path, None, 0, f"cannot read the file ({exc}) (check its permissions)")
                 continue
-            if kind in (sniff.METAGRAPH, sniff.METAGRAPH_TEXT) and name.endswith(".meta"):
+            if kind in (METAGRAPH, METAGRAPH_TEXT) and name.endswith(".meta"):
                 data = _checkpoint_files(name[: -len(".meta")], by_name)
                 if data:
                     metas[name[: -len(".meta")]] = path

@@ -14,11 +14,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tfscout.errors import UsageError
-from tfscout.inspector.analysis import GraphAnalysis
 from tfscout.inspector.api import analyse_path, report_for
 from tfscout.inspector.choose import parse_shape_suffix
 from tfscout.inspector.command import shape_suffix
-from tfscout.inspector.graph import Graph
+from tfscout.inspector.graph import Graph, GraphAnalysis
 from tfscout.inspector.recommend import Interface, choose_interface
 from tfscout.inspector.report import Report
 from tfscout.inspector.scopes import ScopeIndex

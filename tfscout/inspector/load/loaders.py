@@ -14,11 +14,11 @@ from google.protobuf import message as pb_message
 from google.protobuf import text_format
 
 from tfscout.errors import ModelLoadError
-from tfscout.inspector import sniff
-from tfscout.inspector.checkpoints import checkpoint_data_exists, checkpoint_prefix_in
-from tfscout.inspector.checkpoints import latest_from_checkpoint_file as _latest_from_checkpoint_file  # noqa: F401
-from tfscout.inspector.protos import GraphDef, MetaGraphDef, WireError, WireReader
-from tfscout.inspector.signatures import (
+from tfscout.inspector import optypes
+from tfscout.inspector.load import sniff
+from tfscout.inspector.load.checkpoints import checkpoint_data_exists, checkpoint_prefix_in
+from tfscout.inspector.load.protos import GraphDef, MetaGraphDef, WireError, WireReader
+from tfscout.inspector.load.signatures import (
     Signature,
     node_collections,
     session_bundle_signatures,
@@ -26,7 +26,6 @@ from tfscout.inspector.signatures import (
 )
 
 FORMATS = ("graphdef", "graphdef_text", "metagraph", "saved_model", "checkpoint")
-_SNIFF_HEAD = 4096
 
 
 @dataclass
@@ -110,7 +109,7 @@ def _parse_text(message: pb_message.Message, data: bytes, path: Path, what: str)
 
 def _sniff_file(path: Path, data: bytes) -> str:
     try:
-        return sniff.sniff_bytes(data[:_SNIFF_HEAD], data)
+        return sniff.sniff_bytes(data[:sniff.HEAD_BYTES], data)
     except sniff.NotAModel as exc:
         raise _fail(path, exc.what, exc.fix) from None
 
@@ -233,7 +232,7 @@ def _saved_model_source(model_file: Path, data: bytes, kind: str, tags: list[str
 
 
 def _has_variables(graph: GraphDef) -> bool:
-    return any(n.op in ("VariableV2", "Variable", "VarHandleOp") for n in graph.node)
+    return any(n.op in optypes.VARIABLE_OPS for n in graph.node)
 
 
 def load_metagraph(meta_file: Path, data: bytes, kind: str, given: str, prefix: str | None = None) -> ModelSource:
@@ -263,14 +262,14 @@ def _graphdef_source(given: str, path: Path, data: bytes, kind: str, warnings: l
 
 def _lazy_graphdef_source(path: Path, given: str) -> ModelSource | None:
     """A big binary GraphDef read without its weights; None when the file is small or not one."""
-    from tfscout.inspector.bigfile import LAZY_MIN_FILE_BYTES, read_graph_def_lazily
+    from tfscout.inspector.load.bigfile import LAZY_MIN_FILE_BYTES, read_graph_def_lazily
 
     try:
         size = path.stat().st_size
         if size < LAZY_MIN_FILE_BYTES:
             return None
         with path.open("rb") as fh:
-            head = fh.read(_SNIFF_HEAD)
+            head = fh.read(sniff.HEAD_BYTES)
     except OSError:
         return None
     try:
@@ -296,7 +295,7 @@ def _load_directory(directory: Path, tags: list[str] | None, given: str, lazy_co
         return source
     graphs = sorted(p for p in directory.iterdir() if p.is_file() and p.suffix in (".pb", ".pbtxt", ".graphdef"))
     if len(graphs) == 1:
-        return load_model(graphs[0], tags, given, lazy_constants)
+        return load_source(graphs[0], tags, given, lazy_constants)
     if graphs:
         names = ", ".join(p.name for p in graphs[:5])
         raise _fail(directory, f"the directory holds several graphs ({names})", "pass one of them")
@@ -306,7 +305,7 @@ def _load_directory(directory: Path, tags: list[str] | None, given: str, lazy_co
                 "pass the model file, a checkpoint directory or a SavedModel directory")
 
 
-def load_model(path: str | Path, tags: list[str] | None = None, given: str | None = None,
+def load_source(path: str | Path, tags: list[str] | None = None, given: str | None = None,
                lazy_constants: bool = False) -> ModelSource:
     """Read any supported TF1 model from ``path`` (a file, a directory or a checkpoint prefix).
 
@@ -328,7 +327,7 @@ def load_model(path: str | Path, tags: list[str] | None = None, given: str | Non
     if p.suffix == ".index" or re.search(r"\.data-\d+-of-\d+$", p.name):
         prefix = str(p)[: -len(".index")] if p.suffix == ".index" else re.sub(r"\.data-\d+-of-\d+$", "", str(p))
         if Path(prefix + ".meta").is_file():
-            return load_model(prefix, tags, given)
+            return load_source(prefix, tags, given)
         raise _fail(p, "checkpoint data holds weights only, no graph", "pass the .meta file written beside it")
     if lazy_constants:
         lazy = _lazy_graphdef_source(p, given)

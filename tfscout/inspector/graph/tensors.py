@@ -9,8 +9,8 @@ from __future__ import annotations
 import struct
 from typing import Any
 
-from tfscout.inspector.graph import Graph, TensorRef
-from tfscout.inspector.protos import shape_dims
+from tfscout.inspector.graph.graph import Graph, TensorRef
+from tfscout.inspector.load import shape_dims
 
 Shape = list[int] | None
 _MAX_CONST_ELEMENTS = 64

@@ -11,7 +11,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from tfscout.inspector.protos import NodeDef, dtype_name
+from tfscout.inspector.load import NodeDef, dtype_name
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from tfscout.inspector.graph import Graph
+from tfscout.inspector.graph.graph import Graph
 
 
 def function_library(graph: Graph) -> dict[str, Any]:

@@ -10,21 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tensorboard.compat.proto import (  # noqa: F401  (re-exported)
+from tensorboard.compat.proto import (
     attr_value_pb2,
     graph_pb2,
     meta_graph_pb2,
     node_def_pb2,
-    saver_pb2,
-    tensor_pb2,
     tensor_shape_pb2,
     types_pb2,
-    variable_pb2,
 )
 
 GraphDef = graph_pb2.GraphDef
 MetaGraphDef = meta_graph_pb2.MetaGraphDef
 NodeDef = node_def_pb2.NodeDef
+AttrValue = attr_value_pb2.AttrValue
 
 # DataType enum value -> numpy-style name ("float32"); reference types (DT_FLOAT_REF = 101) map too.
 _DTYPE_NAMES = {

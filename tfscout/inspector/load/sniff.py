@@ -6,9 +6,11 @@ GraphDefs; the name only ever breaks ties.
 
 from __future__ import annotations
 
+import mmap
 import re
+from pathlib import Path
 
-from tfscout.inspector.protos import WireError, WireField, WireReader
+from tfscout.inspector.load.protos import WireError, WireField, WireReader
 
 GRAPHDEF = "graphdef"
 GRAPHDEF_TEXT = "graphdef_text"
@@ -16,6 +18,8 @@ METAGRAPH = "metagraph"
 METAGRAPH_TEXT = "metagraph_text"
 SAVED_MODEL = "saved_model"
 SAVED_MODEL_TEXT = "saved_model_text"
+# How much of a file is read to tell what it is.
+HEAD_BYTES = 4096
 
 # Files that are not TensorFlow graphs but that people mistake for them: (magic, offset, what, fix).
 _FOREIGN_MAGIC: tuple[tuple[bytes, int, str, str], ...] = (
@@ -167,3 +171,22 @@ def sniff_bytes(head: bytes, data: bytes | memoryview | None = None) -> str:
         raise NotAModel("a text file that is not a TensorFlow text-format graph",
                         "pass a GraphDef .pbtxt (it starts with `node {`) or a binary model")
     return sniff_binary(head if data is None else data)
+
+
+def sniff_file(path: Path) -> str:
+    """The sniffed kind of a file (one of the constants above); raises NotAModel or OSError.
+
+    Only the first bytes are read; a binary file is memory-mapped so that a graph whose first node
+    is a big constant is still recognised without reading it.
+    """
+    with path.open("rb") as fh:
+        head = fh.read(HEAD_BYTES)
+        if not head or len(head) < HEAD_BYTES or foreign_format(head) is not None:
+            return sniff_bytes(head)
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            try:
+                return sniff_bytes(head, mm)  # type: ignore[arg-type]  # a buffer, read as a memoryview
+            except NotAModel as exc:
+                # Raised again once the mapping is closed: the traceback holds views into it.
+                failure = (exc.what, exc.fix)
+    raise NotAModel(*failure)

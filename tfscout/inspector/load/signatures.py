@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tfscout.inspector.protos import MetaGraphDef, WireError, WireReader, wire_messages, wire_strings
+from tfscout.inspector.load.protos import MetaGraphDef, WireError, WireReader, wire_messages, wire_strings
 
 
 @dataclass

@@ -12,7 +12,7 @@ import mmap
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tfscout.inspector.protos import GraphDef, WireError, WireReader, strip_node_tensors, top_level_spans
+from tfscout.inspector.load.protos import GraphDef, WireError, WireReader, strip_node_tensors, top_level_spans
 
 LAZY_MIN_FILE_BYTES = 32 * 1024 * 1024
 BIG_NODE_BYTES = 256 * 1024

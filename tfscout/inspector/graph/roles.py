@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from tfscout.inspector import optypes
-from tfscout.inspector.graph import Graph
-from tfscout.inspector.names import has_token, is_auto_name
+from tfscout.inspector.graph.graph import Graph
+from tfscout.inspector.graph.names import has_token, is_auto_name
 
 _GRADIENT_SCOPE_RE = re.compile(r"^gradients(_\d+)?$")
 LABEL_WORDS = frozenset({"label", "labels", "target", "targets", "truth", "gt", "groundtruth", "answer",

@@ -31,19 +31,6 @@ def tokens(name: str) -> list[str]:
     return [t for t in re.split(r"[^A-Za-z0-9]+", seg.lower()) if t and not t.isdigit()]
 
 
-def scope_tokens(name: str) -> list[str]:
-    """Lower-case tokens of every scope segment."""
-    out: list[str] = []
-    for seg in name.split("/"):
-        seg = _CAMEL_RE.sub("_", _SUFFIX_RE.sub("", seg))
-        out.extend(t for t in re.split(r"[^A-Za-z0-9]+", seg.lower()) if t and not t.isdigit())
-    return out
-
-
-def top_scope(name: str) -> str:
-    return name.split("/", 1)[0] if "/" in name else ""
-
-
 def is_auto_name(name: str, op: str) -> bool:
     """Did TensorFlow pick this name (``add_1``, ``MatMul``, ``Placeholder_2``), not the author?"""
     seg = _SUFFIX_RE.sub("", last_segment(name))

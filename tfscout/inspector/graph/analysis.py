@@ -5,11 +5,11 @@ from __future__ import annotations
 from functools import cached_property
 
 from tfscout.inspector import optypes
-from tfscout.inspector.graph import Graph, TensorRef
-from tfscout.inspector.loaders import ModelSource
-from tfscout.inspector.optable import default_op_table
-from tfscout.inspector.roles import Roles, classify
-from tfscout.inspector.tensors import ShapeInference
+from tfscout.inspector.graph.graph import Graph, TensorRef
+from tfscout.inspector.graph.opdefs import default_op_table
+from tfscout.inspector.graph.roles import Roles, classify
+from tfscout.inspector.graph.tensors import ShapeInference
+from tfscout.inspector.load import ModelSource
 
 
 class GraphAnalysis:

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from tfscout.inspector.optable import OpTable, default_op_table
-from tfscout.inspector.protos import GraphDef, NodeDef
+from tfscout.inspector.graph.opdefs import OpTable, default_op_table
+from tfscout.inspector.load import GraphDef, NodeDef
 
 NEXT_ITERATION_OPS = frozenset({"NextIteration", "RefNextIteration"})
 
@@ -146,7 +146,7 @@ class Graph:
 
     def _guess_output_dtypes(self, i: int) -> list[str | None]:
         """For op types in no registry: count outputs from ``_output_shapes`` and consumers."""
-        from tfscout.inspector.protos import dtype_name
+        from tfscout.inspector.load import dtype_name
 
         node = self.node_defs[i]
         count = self._max_port[i] + 1

@@ -1,0 +1,57 @@
+"""Reading every TF1 model format without TensorFlow: sniff the bytes, parse the protos, find the
+checkpoint and the signatures, and hand back a :class:`ModelSource`.
+
+The bottom layer of the inspector: it imports nothing of the inspector but the op-type sets.
+"""
+
+from __future__ import annotations
+
+from tfscout.inspector.load.bigfile import (
+    BIG_NODE_BYTES,
+    LAZY_MIN_FILE_BYTES,
+    LazyGraph,
+    read_graph_def_lazily,
+)
+from tfscout.inspector.load.checkpoints import checkpoint_data_exists
+from tfscout.inspector.load.loaders import FORMATS, ModelSource, graph_def_from_bytes, load_source
+from tfscout.inspector.load.protos import (
+    FLOAT_DTYPES,
+    AttrValue,
+    GraphDef,
+    MetaGraphDef,
+    NodeDef,
+    WireError,
+    WireField,
+    WireReader,
+    decode_varint,
+    dtype_name,
+    encode_varint,
+    shape_dims,
+    strip_node_tensors,
+    top_level_spans,
+    wire_messages,
+    wire_strings,
+)
+from tfscout.inspector.load.signatures import Signature
+from tfscout.inspector.load.sniff import (
+    GRAPHDEF,
+    GRAPHDEF_TEXT,
+    HEAD_BYTES,
+    METAGRAPH,
+    METAGRAPH_TEXT,
+    SAVED_MODEL,
+    SAVED_MODEL_TEXT,
+    NotAModel,
+    foreign_format,
+    sniff_bytes,
+    sniff_file,
+)
+
+__all__ = [
+    "BIG_NODE_BYTES", "FLOAT_DTYPES", "FORMATS", "GRAPHDEF", "GRAPHDEF_TEXT", "HEAD_BYTES", "LAZY_MIN_FILE_BYTES",
+    "METAGRAPH", "METAGRAPH_TEXT", "SAVED_MODEL", "SAVED_MODEL_TEXT", "AttrValue", "GraphDef", "LazyGraph",
+    "MetaGraphDef", "ModelSource", "NodeDef", "NotAModel", "Signature", "WireError", "WireField", "WireReader",
+    "checkpoint_data_exists", "decode_varint", "dtype_name", "encode_varint", "foreign_format",
+    "graph_def_from_bytes", "load_source", "read_graph_def_lazily", "shape_dims", "sniff_bytes", "sniff_file",
+    "strip_node_tensors", "top_level_spans", "wire_messages", "wire_strings",
+]
