@@ -24,9 +24,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.docsections import machine_description, markdown_table, write_section  # noqa: E402
 from tfscout.inspector.api import analyse_path  # noqa: E402
-from tfscout.inspector.opsupport import load_support_table  # noqa: E402
-from tfscout.inspector.precheck import run_precheck, unsupported_set  # noqa: E402
-from tfscout.inspector.recommend import choose_interface  # noqa: E402
+from tfscout.inspector.precheck import (  # noqa: E402
+    load_support_table,  # noqa: E402
+    run_precheck,
+    unsupported_set,
+)
+from tfscout.inspector.rank import choose_interface  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "corpus"
 OPSET = 15

@@ -28,9 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.docsections import machine_description, markdown_table, write_section  # noqa: E402
 from tfscout.converter.confirm import confirm_precheck  # noqa: E402
 from tfscout.inspector.api import analyse_path  # noqa: E402
-from tfscout.inspector.opsupport import load_support_table  # noqa: E402
-from tfscout.inspector.precheck import run_precheck  # noqa: E402
-from tfscout.inspector.recommend import choose_interface  # noqa: E402
+from tfscout.inspector.precheck import (
+    load_support_table,  # noqa: E402
+    run_precheck,  # noqa: E402
+)
+from tfscout.inspector.rank import choose_interface  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "corpus"
 

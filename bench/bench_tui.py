@@ -45,8 +45,7 @@ def s(seconds: float) -> str:
 
 def bench_search(model: Path) -> tuple[list[list[object]], dict[str, float]]:
     from tfscout.inspector.api import analyse_path
-    from tfscout.inspector.scopes import ScopeIndex
-    from tfscout.inspector.search import NodeSearch
+    from tfscout.inspector.explore import NodeSearch, ScopeIndex
 
     g = analyse_path(model).graph
     t = time.perf_counter()
@@ -139,7 +138,7 @@ def bench_terminal(model: Path, wait_for: str, timeout: float = 120.0) -> float 
 def bench_inspector(model: Path) -> list[list[object]]:
     """Where loading time goes: the core calls the UI's workers make, one by one."""
     from tfscout.inspector.api import analyse_path, report_for
-    from tfscout.inspector.recommend import choose_interface
+    from tfscout.inspector.rank import choose_interface
 
     rows: list[list[object]] = []
     t = time.perf_counter()
@@ -147,7 +146,7 @@ def bench_inspector(model: Path) -> list[list[object]]:
     rows.append(["`inspector.api.analyse_path` (read + graph)", s(time.perf_counter() - t)])
     t = time.perf_counter()
     iface = choose_interface(a)
-    rows.append(["`inspector.recommend.choose_interface`", s(time.perf_counter() - t)])
+    rows.append(["`inspector.rank.choose_interface`", s(time.perf_counter() - t)])
     t = time.perf_counter()
     report_for(a, iface)
     rows.append(["`inspector.api.report_for` (candidates, pre-check, command)", s(time.perf_counter() - t)])

@@ -694,8 +694,7 @@ def check_case(case: Case, work: Path, seconds: float | None = CASE_SECONDS) -> 
     from tfscout.errors import TfscoutError
     from tfscout.inspector.api import inspect_model
     from tfscout.inspector.load import NotAModel, load_source, read_graph_def_lazily, sniff_file
-    from tfscout.inspector.precheck_render import precheck_text
-    from tfscout.inspector.render import report_json, report_text
+    from tfscout.inspector.render import check_text, report_json, report_text
 
     path = write_case(case, work)
     with time_limit(seconds) if seconds else contextlib.nullcontext():
@@ -719,5 +718,5 @@ def check_case(case: Case, work: Path, seconds: float | None = CASE_SECONDS) -> 
             return line
         json.dumps(report_json(report), default=str)
         report_text(report, full=True)
-        precheck_text(report)
+        check_text(report)
     return "ok"

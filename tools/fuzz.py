@@ -138,8 +138,9 @@ def child_atheris(rec: Recorder, seconds: int) -> None:
 
     with atheris.instrument_imports(include=["tfscout", "tests"]):
         import tests.fuzzing as fuzzing
-        from tfscout.inspector import api, precheck, precheck_render, render, scan_find  # noqa: F401 - imported here to be instrumented
-        from tfscout.inspector.load import loaders, sniff  # noqa: F401
+        import tfscout.inspector.api  # noqa: F401 - imported here to be instrumented
+        import tfscout.inspector.render  # noqa: F401
+        import tfscout.inspector.scan  # noqa: F401
 
     class FdpChooser:
         def __init__(self, fdp: Any) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import CORPUS, corpus_manifest, run_tfscout
-from tfscout.inspector.opsupport import load_shipped, shipped_tables
+from tfscout.inspector.precheck import load_shipped, shipped_tables
 
 
 def entry(graph_id: str) -> dict[str, Any]:
@@ -104,7 +104,7 @@ def test_confirm_agrees_with_a_real_tf2onnx_run(graph: str) -> None:
 @pytest.mark.slow
 def test_shipped_table_equals_a_fresh_generation(tmp_path: Path) -> None:
     from tfscout.converter.support_table import regenerate_in_child
-    from tfscout.inspector.opsupport import installed_tf2onnx_version
+    from tfscout.inspector.precheck import installed_tf2onnx_version
 
     installed = installed_tf2onnx_version()
     assert installed in shipped_tables(), f"no table shipped for the installed tf2onnx {installed}"

@@ -10,8 +10,8 @@ import pytest
 from tests.conftest import run_tfscout
 from tests.graphdefs import GraphBuilder
 from tfscout.inspector.api import analyse_path
-from tfscout.inspector.neighbourhood import around
-from tfscout.inspector.recommend import choose_interface
+from tfscout.inspector.explore import around
+from tfscout.inspector.rank import choose_interface
 from tfscout.samples import checkpoint_dir
 
 

@@ -1,7 +1,7 @@
 """``tfscout scan DIR``: every model of a folder once, by content; resumable; broken files are rows.
 
 Runs the installed console script, as a user would, except for the worker pool's crash and hang
-tests, which drive :class:`tfscout.inspector.scan_pool.WorkerPool` directly.
+tests, which drive :class:`tfscout.procs.WorkerPool` directly.
 """
 
 from __future__ import annotations
@@ -289,7 +289,7 @@ def test_a_model_over_the_time_limit_is_an_error_row_and_is_retried_on_resume(tm
 
 
 def _pool_answers(target: str, jobs: list[Any], timeout: float) -> list[tuple[Any, Any]]:
-    from tfscout.inspector.scan_pool import WorkerPool
+    from tfscout.procs.pool import WorkerPool
 
     answers: list[tuple[Any, Any]] = []
     pool = WorkerPool(target, 2, timeout, lambda job, kind, message: {"failed": kind, "message": message})

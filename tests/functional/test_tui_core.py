@@ -14,12 +14,17 @@ import pytest
 from bench.synthetic import make_graph
 from tfscout.errors import UsageError
 from tfscout.inspector.api import analyse_path
+from tfscout.inspector.explore import (
+    TIER_LABELS,
+    NodeSearch,
+    ScopeIndex,
+    around,
+    between,
+    describe_node,
+    link_tree,
+)
 from tfscout.inspector.graph import Graph
-from tfscout.inspector.neighbourhood import around, between, link_tree
-from tfscout.inspector.nodeinfo import describe_node
-from tfscout.inspector.recommend import choose_interface
-from tfscout.inspector.scopes import ScopeIndex
-from tfscout.inspector.search import TIER_LABELS, NodeSearch
+from tfscout.inspector.rank import choose_interface
 from tfscout.samples import checkpoint_dir
 from tfscout.tui.session import Choice, parse_shape, parse_value
 

@@ -10,9 +10,15 @@ from tensorboard.compat.proto import attr_value_pb2, function_pb2, graph_pb2, no
 from tfscout.inspector import optypes
 from tfscout.inspector.graph import GraphAnalysis
 from tfscout.inspector.load import ModelSource
-from tfscout.inspector.opsupport import SupportTable, load_shipped, shipped_tables
-from tfscout.inspector.precheck import PrecheckResult, run_precheck, unsupported_set
-from tfscout.inspector.recommend import Interface, choose_interface
+from tfscout.inspector.precheck import (
+    PrecheckResult,
+    SupportTable,
+    load_shipped,
+    run_precheck,
+    shipped_tables,
+    unsupported_set,
+)
+from tfscout.inspector.rank import Interface, choose_interface
 from tfscout.inspector.report import ModeSwitch
 
 DT_FLOAT, DT_INT32, DT_STRING = 1, 3, 7

@@ -13,9 +13,14 @@ import pytest
 
 from tests.conftest import CORPUS, corpus_manifest
 from tfscout.inspector.api import analyse_path
-from tfscout.inspector.opsupport import load_shipped, shipped_tables
-from tfscout.inspector.precheck import PrecheckResult, run_precheck, unsupported_set
-from tfscout.inspector.recommend import choose_interface
+from tfscout.inspector.precheck import (
+    PrecheckResult,
+    load_shipped,
+    run_precheck,
+    shipped_tables,
+    unsupported_set,
+)
+from tfscout.inspector.rank import choose_interface
 
 OPSET = 15
 

@@ -10,16 +10,16 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CORPUS
-from tfscout.inspector.opsupport import (
+from tfscout.inspector.precheck import (
+    NEUTRAL_OPS,
     cached_table_path,
     load_shipped,
     load_support_table,
     read_table,
     shipped_tables,
     table_to_json,
+    table_verdict,
 )
-from tfscout.inspector.precheck import table_verdict
-from tfscout.inspector.rewrites import NEUTRAL_OPS
 
 
 @pytest.fixture()

@@ -47,8 +47,7 @@ def parse_extra_opsets(text: str | None) -> dict[str, int]:
 
 def run(args: argparse.Namespace) -> int:
     from tfscout.converter.confirm import check_model, confirm_text
-    from tfscout.inspector.precheck_render import precheck_text
-    from tfscout.inspector.render import report_json
+    from tfscout.inspector.render import check_text, report_json
 
     outcome = check_model(args.model, inputs=args.inputs, outputs=args.outputs, opset=args.opset,
                           tags=tags_of(args), signature=args.signature,
@@ -59,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         data["confirm"] = outcome.confirm.to_dict() if outcome.confirm else None
         print_json(data)
     else:
-        sys.stdout.write(precheck_text(outcome.report))
+        sys.stdout.write(check_text(outcome.report))
         if outcome.confirm is not None:
             sys.stdout.write(confirm_text(outcome.confirm))
     return 1 if outcome.blocks else 0

@@ -13,8 +13,8 @@ import argparse
 import sys
 
 from tfscout.cmd.common import add_model_argument, print_json, tags_of
+from tfscout.defaults import DEFAULT_DEPTH, DEFAULT_MAX_NODES, SUBGRAPH_MAX_NODES
 from tfscout.errors import UsageError
-from tfscout.inspector.drawing_limits import DEFAULT_DEPTH, DEFAULT_MAX_NODES, SUBGRAPH_MAX_NODES
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -44,10 +44,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from tfscout.inspector.api import analyse_path
-    from tfscout.inspector.choose import resolve_names
-    from tfscout.inspector.drawing import format_of, tensor_caption, to_dot, write_picture
-    from tfscout.inspector.neighbourhood import around, between
-    from tfscout.inspector.recommend import choose_interface
+    from tfscout.inspector.explore import around, between
+    from tfscout.inspector.rank import choose_interface, resolve_names
+    from tfscout.inspector.render import format_of, tensor_caption, to_dot, write_picture
 
     if not args.around and not args.subgraph:
         raise UsageError("say what to draw", "pass --around NODE or --subgraph")

@@ -29,7 +29,7 @@ from tfscout.converter.runner import DEFAULT_TIMEOUT, run_function
 from tfscout.converter.tf2onnx_driver import run_tf2onnx
 from tfscout.errors import UnknownNameError, UsageError, require
 from tfscout.inspector.api import inspect_model
-from tfscout.inspector.command import shape_suffix
+from tfscout.inspector.rank import shape_suffix
 
 SEED = 0
 

@@ -20,11 +20,9 @@ from typing import Any
 from tfscout.converter.runner import run_command
 from tfscout.converter.tf2onnx_log import Tf2onnxLog, parse_tf2onnx_log
 from tfscout.errors import ModelProblem, RunnerError, require
-from tfscout.inspector.api import command_spec
-from tfscout.inspector.command import tf2onnx_argv
 from tfscout.inspector.graph import GraphAnalysis
 from tfscout.inspector.precheck import PrecheckResult, unsupported_set
-from tfscout.inspector.recommend import Interface
+from tfscout.inspector.rank import Interface, command_spec, tf2onnx_argv
 from tfscout.inspector.safety import scan_unsafe
 
 DEFAULT_TIMEOUT = 600.0
@@ -163,7 +161,7 @@ class CheckOutcome:
 
     @property
     def blocks(self) -> bool:
-        from tfscout.inspector.precheck_render import precheck_blocks
+        from tfscout.inspector.render import precheck_blocks
 
         if precheck_blocks(self.report):
             return True
@@ -180,7 +178,7 @@ def check_model(path: str, inputs: str | None = None, outputs: str | None = None
     from tfscout.converter.support_table import support_table_for_installed
     from tfscout.inspector.api import analyse_path, report_for
     from tfscout.inspector.precheck import run_precheck
-    from tfscout.inspector.recommend import choose_interface
+    from tfscout.inspector.rank import choose_interface
 
     a = analyse_path(path, tags)
     iface = choose_interface(a, inputs, outputs, signature)

@@ -22,12 +22,7 @@ from typing import Any
 
 from tfscout.converter.runner import run_command
 from tfscout.errors import RunnerError
-from tfscout.inspector.opsupport import (
-    SupportTable,
-    cached_table_path,
-    load_support_table,
-    table_to_json,
-)
+from tfscout.inspector.precheck import SupportTable, cached_table_path, load_support_table, table_to_json
 
 # The TFLite front end registers TFLite -> TensorFlow translations under this domain at version 0;
 # they are not handlers of TensorFlow ops and never serve a TensorFlow graph.

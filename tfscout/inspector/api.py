@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tfscout.inspector.command import CommandSpec, tf2onnx_command
-from tfscout.inspector.graph import GraphAnalysis, TensorRef
+from tfscout.inspector.graph import GraphAnalysis
 from tfscout.inspector.load import load_source
-from tfscout.inspector.opsupport import SupportTable
-from tfscout.inspector.precheck import PrecheckResult, run_precheck
-from tfscout.inspector.recommend import Interface, choose_interface, input_candidates, output_candidates
+from tfscout.inspector.precheck import PrecheckResult, SupportTable, run_precheck
+from tfscout.inspector.rank import (
+    Interface,
+    choose_interface,
+    command_spec,
+    input_candidates,
+    output_candidates,
+    tf2onnx_command,
+)
 from tfscout.inspector.report import Report, SignatureInfo
 from tfscout.inspector.safety import scan_unsafe
 
@@ -30,22 +35,6 @@ def _training_notes(a: GraphAnalysis, iface: Interface) -> list[str]:
     for sw in iface.mode_switches.values():
         notes.append(f"mode switch {sw.name} must be {sw.value!r} at inference")
     return notes
-
-
-def command_spec(a: GraphAnalysis, iface: Interface, opset: int, extra_opset: str | None = None,
-                 output_path: str = "model.onnx") -> CommandSpec:
-    """The tf2onnx command's contents for an interface: names with ports, shapes inline, opset."""
-    g = a.graph
-    by_name = {c.name: c for c in input_candidates(a, iface)}
-    cmd_inputs = [(g.tensor_name(r), by_name[g.tensor_name(r)].shape if g.tensor_name(r) in by_name else None)
-                  for r in iface.inputs]
-    for sw in iface.mode_switches.values():
-        cmd_inputs.append((sw.name, a.shapes.shape(g.resolve(sw.name) or TensorRef(0, 0))))
-    return CommandSpec(
-        inputs=cmd_inputs, outputs=[g.tensor_name(r) for r in iface.outputs], opset=opset,
-        signature=iface.signature.name if iface.signature and a.source.format == "saved_model" else None,
-        extra_opset=extra_opset, output_path=output_path,
-    )
 
 
 def report_for(a: GraphAnalysis, iface: Interface, opset: int | None = None,

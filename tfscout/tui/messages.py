@@ -7,10 +7,9 @@ from typing import Any
 
 from textual.message import Message
 
-from tfscout.inspector.nodeinfo import NodeInfo
-from tfscout.inspector.recommend import Interface
+from tfscout.inspector.explore import NodeInfo, SearchResult
+from tfscout.inspector.rank import Interface
 from tfscout.inspector.report import Report
-from tfscout.inspector.search import SearchResult
 from tfscout.tui.session import LoadedModel
 
 

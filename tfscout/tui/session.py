@@ -15,13 +15,10 @@ from typing import Any
 
 from tfscout.errors import UsageError
 from tfscout.inspector.api import analyse_path, report_for
-from tfscout.inspector.choose import parse_shape_suffix
-from tfscout.inspector.command import shape_suffix
+from tfscout.inspector.explore import NodeSearch, ScopeIndex
 from tfscout.inspector.graph import Graph, GraphAnalysis
-from tfscout.inspector.recommend import Interface, choose_interface
+from tfscout.inspector.rank import Interface, choose_interface, parse_shape_suffix, shape_suffix
 from tfscout.inspector.report import Report
-from tfscout.inspector.scopes import ScopeIndex
-from tfscout.inspector.search import NodeSearch
 
 Progress = Callable[[str, float], None]  # (what is happening, fraction done 0..1)
 LOAD_STAGES = ("reading the model", "indexing node names", "grouping name scopes")

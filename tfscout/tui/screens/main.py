@@ -18,8 +18,8 @@ from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static, T
 from textual.worker import get_current_worker
 
 from tfscout.errors import TfscoutError
-from tfscout.inspector.nodeinfo import describe_node
-from tfscout.inspector.recommend import Interface
+from tfscout.inspector.explore import describe_node
+from tfscout.inspector.rank import Interface
 from tfscout.inspector.report import Report
 from tfscout.tui.messages import (
     DetailsReady,

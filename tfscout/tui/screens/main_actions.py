@@ -11,7 +11,7 @@ from textual.worker import get_current_worker
 
 from tfscout.errors import TfscoutError
 from tfscout.inspector.precheck import validate_opset
-from tfscout.inspector.recommend import Interface
+from tfscout.inspector.rank import Interface
 from tfscout.inspector.report import Report
 from tfscout.tui.messages import ExportFailed, ExportFinished
 from tfscout.tui.screens.convert import ConvertScreen, default_output
@@ -294,8 +294,8 @@ class ChoiceActions(Screen[None]):
     @work(thread=True, exclusive=True, group="export")
     def export(self, model: LoadedModel, request: ExportRequest, centre: int | None,
                iface: Interface | None) -> None:
-        from tfscout.inspector.drawing import tensor_caption, to_dot, write_picture
-        from tfscout.inspector.neighbourhood import around, between
+        from tfscout.inspector.explore import around, between
+        from tfscout.inspector.render import tensor_caption, to_dot, write_picture
 
         g = model.graph
         try:

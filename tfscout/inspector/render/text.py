@@ -1,20 +1,11 @@
-"""Renderers of a Report: readable text for people, the JSON contract for scripts."""
+"""A Report as readable text for people (``tfscout inspect``)."""
 
 from __future__ import annotations
 
-from typing import Any
-
+from tfscout.inspector.formats import Style, human_size
 from tfscout.inspector.report import Report, TensorCandidate
 
 _TOP = 5
-
-
-def report_json(report: Report) -> dict[str, Any]:
-    """The DESIGN.md contract, plus extra keys; key order puts the contract first."""
-    data = report.to_dict()
-    head = {k: data.pop(k) for k in ("format", "nodes", "inputs", "outputs", "mode_switches", "unsupported",
-                                      "unsafe_ops", "opset", "tf2onnx_command")}
-    return {"path": data.pop("path"), **head, **data}
 
 
 def _shape(shape: list[int] | None) -> str:
@@ -23,40 +14,7 @@ def _shape(shape: list[int] | None) -> str:
     return "[" + ",".join("?" if d < 0 else str(d) for d in shape) + "]"
 
 
-def human_size(n: int) -> str:
-    """Bytes as 419 B, 104.8 KB, 1.9 MB."""
-    value = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{n} B"
-
-
-class _Style:
-    def __init__(self, color: bool) -> None:
-        self.color = color
-
-    def _wrap(self, code: str, text: str) -> str:
-        return f"\x1b[{code}m{text}\x1b[0m" if self.color else text
-
-    def bold(self, text: str) -> str:
-        return self._wrap("1", text)
-
-    def green(self, text: str) -> str:
-        return self._wrap("32", text)
-
-    def yellow(self, text: str) -> str:
-        return self._wrap("33", text)
-
-    def red(self, text: str) -> str:
-        return self._wrap("31", text)
-
-    def dim(self, text: str) -> str:
-        return self._wrap("2", text)
-
-
-def _candidate_lines(items: list[TensorCandidate], style: _Style, full: bool) -> list[str]:
+def _candidate_lines(items: list[TensorCandidate], style: Style, full: bool) -> list[str]:
     shown = items if full else [c for c in items if c.recommended] + [c for c in items if not c.recommended][:_TOP]
     if not shown:
         return ["  (none found)"]
@@ -76,7 +34,7 @@ def _candidate_lines(items: list[TensorCandidate], style: _Style, full: bool) ->
 
 
 def report_text(report: Report, full: bool = False, color: bool = False) -> str:
-    s = _Style(color)
+    s = Style(color)
     out: list[str] = []
     where = report.checkpoint_prefix or report.model_file
     out.append(s.bold(f"{report.path}") + f"  {report.format}, {report.nodes:,} nodes, {human_size(report.size_bytes)}")

@@ -10,7 +10,9 @@ import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tfscout.inspector.graph import GraphAnalysis, TensorRef
 from tfscout.inspector.load import ModelSource
+from tfscout.inspector.rank.interface import Interface, input_shape
 
 
 @dataclass
@@ -70,3 +72,17 @@ def tf2onnx_argv(source: ModelSource, spec: CommandSpec) -> tuple[list[str], str
 def tf2onnx_command(source: ModelSource, spec: CommandSpec) -> str:
     argv, before = tf2onnx_argv(source, spec)
     return before + "python -m tf2onnx.convert " + " ".join(shlex.quote(a) for a in argv)
+
+
+def command_spec(a: GraphAnalysis, iface: Interface, opset: int, extra_opset: str | None = None,
+                 output_path: str = "model.onnx") -> CommandSpec:
+    """The tf2onnx command's contents for an interface: names with ports, shapes inline, opset."""
+    g = a.graph
+    cmd_inputs = [(g.tensor_name(r), input_shape(a, iface, r)) for r in iface.inputs]
+    for sw in iface.mode_switches.values():
+        cmd_inputs.append((sw.name, a.shapes.shape(g.resolve(sw.name) or TensorRef(0, 0))))
+    return CommandSpec(
+        inputs=cmd_inputs, outputs=[g.tensor_name(r) for r in iface.outputs], opset=opset,
+        signature=iface.signature.name if iface.signature and a.source.format == "saved_model" else None,
+        extra_opset=extra_opset, output_path=output_path,
+    )

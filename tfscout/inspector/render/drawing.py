@@ -16,8 +16,8 @@ from pathlib import Path
 
 from tfscout.errors import MissingDependencyError, TfscoutError, UsageError
 from tfscout.inspector import optypes
+from tfscout.inspector.explore import Neighbourhood
 from tfscout.inspector.graph import Graph, GraphAnalysis, TensorRef
-from tfscout.inspector.neighbourhood import Neighbourhood
 
 PICTURE_FORMATS = ("svg", "png", "pdf")
 TEXT_FORMATS = ("dot", "gv")

@@ -1,6 +1,6 @@
 """A pool of worker processes that inspect one model each, surviving crashes and hangs.
 
-Each worker is ``python -m tfscout.inspector.scan_pool`` in its own session: it reads one job per
+Each worker is ``python -m tfscout.procs.worker TARGET`` in its own session: it reads one job per
 line (JSON) on stdin and answers one JSON line on stdout. A worker that dies (a segfault, an abort,
 the kernel's OOM killer) or runs past the time limit is killed with its whole process group; its
 model gets an error row and a fresh worker takes the next job. The scan never dies with a model.
@@ -23,6 +23,7 @@ from typing import Any
 Job = dict[str, Any]
 Answer = dict[str, Any]
 _POLL_SECONDS = 0.2
+WORKER_MODULE = "tfscout.procs.worker"
 
 
 @dataclass
@@ -59,7 +60,7 @@ class WorkerPool:
     # -- workers ------------------------------------------------------------------------------
     def _start(self) -> _Worker:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        proc = subprocess.Popen([sys.executable, "-m", "tfscout.inspector.scan_pool", self.target],
+        proc = subprocess.Popen([sys.executable, "-m", WORKER_MODULE, self.target],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                 env=env, start_new_session=True)
         worker = _Worker(proc)
@@ -180,22 +181,3 @@ class WorkerPool:
             on_answer(job, self.failed(job, "crash", f"the worker inspecting it died ({how}) "
                                                       "(the file may be hostile or hit a bug; inspect it alone "
                                                       "with `tfscout inspect --debug`)"))
-
-
-def _worker_main(target: str) -> int:
-    """A worker: one JSON job per stdin line, one JSON answer per stdout line."""
-    import importlib
-
-    module_name, _, func_name = target.partition(":")
-    func = getattr(importlib.import_module(module_name), func_name)
-    out = os.fdopen(os.dup(1), "w", buffering=1)
-    os.dup2(2, 1)  # anything else printed goes to stderr, never into the answers
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        out.write(json.dumps(func(json.loads(line))) + "\n")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(_worker_main(sys.argv[1]))

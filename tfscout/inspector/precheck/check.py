@@ -1,43 +1,44 @@
 """The pre-check: which ops between the chosen inputs and outputs tf2onnx will not convert, and at which opset.
 
 Comparing every op type in the file with tf2onnx's registry is wrong in both directions. This
-models what tf2onnx does first (see :mod:`tfscout.inspector.rewrites`): cut at the inputs, keep the
+models what tf2onnx does first (see :mod:`.rewrites` and :mod:`.path`): cut at the inputs, keep the
 data ancestors of the outputs, freeze variables, fold constants, rewrite fused ops and TF1 control
-flow. Only the nodes left then meet a handler, and only their op types are judged, against the
-table of :mod:`tfscout.inspector.opsupport`. No TensorFlow, no tf2onnx.
+flow. Only the nodes left then meet a handler, and only their op types are judged (:mod:`.verdicts`),
+against the table of :mod:`.support`. No TensorFlow, no tf2onnx.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from tfscout.errors import UsageError
-from tfscout.inspector import rewrites
-from tfscout.inspector.conversion_path import load_blockers, reads_variable, trace_path
-from tfscout.inspector.graph import Graph, GraphAnalysis, default_op_table, function_library, functions_called
-from tfscout.inspector.opsupport import SupportTable, load_support_table
-from tfscout.inspector.precheck_hints import hint_for
-from tfscout.inspector.recommend import Interface
-from tfscout.inspector.report import OpIssue
+from tfscout.inspector.graph import Graph, GraphAnalysis, TensorRef, function_library, functions_called
+from tfscout.inspector.precheck import rewrites
+from tfscout.inspector.precheck.hints import hint_for
+from tfscout.inspector.precheck.path import load_blockers, trace_path
+from tfscout.inspector.precheck.support import SupportTable, load_support_table
+from tfscout.inspector.precheck.verdicts import SEVERITY, Context, Verdict, node_verdict, table_verdict
+from tfscout.inspector.report import ModeSwitch, OpIssue
 
 DEFAULT_OPSET = 15
 BLOCKING = frozenset({"needs_opset", "needs_extra_opset", "unsupported"})
-# Worst first: an op type seen with several verdicts is reported with the worst.
-SEVERITY = {"unsupported": 4, "needs_extra_opset": 3, "needs_opset": 2, "conditional": 1, "supported": 0}
 _MAX_NODES_LISTED = 50
 
 
-@dataclass
-class Verdict:
-    """What happens to one node at the handlers."""
+class Endpoints(Protocol):
+    """What the pre-check needs of a chosen interface (the ranking's Interface is one): where tf2onnx
+    cuts the graph, what it fetches, and the placeholders fixed to their inference value."""
 
-    status: str
-    min_opset: int | None = None
-    domain: str | None = None
-    domain_version: int | None = None
-    kind: str = "handler"  # handler | neutral | frozen | fused | qdq | loop | cond | call | unknown_op
-    part: str | None = None  # for a fused op: the part that decides the verdict
+    @property
+    def inputs(self) -> list[TensorRef]: ...
+
+    @property
+    def outputs(self) -> list[TensorRef]: ...
+
+    @property
+    def mode_switches(self) -> Mapping[int, ModeSwitch]: ...
 
 
 @dataclass
@@ -81,96 +82,6 @@ class PrecheckResult:
 
 
 # ---------------------------------------------------------------------------------------------
-# One node's verdict
-
-
-def table_verdict(op: str, table: SupportTable, opset: int, extra: dict[str, int]) -> Verdict:
-    """The verdict of tf2onnx's registry alone, at ``opset`` with the ``extra`` domains enabled."""
-    entry = table.get(op)
-    if entry is None:
-        return Verdict("unsupported")
-    n = entry.min_opset
-    if n is not None and n <= opset:
-        return Verdict("supported", n)
-    for domain, version in sorted(entry.extra_domains().items()):
-        if extra.get(domain, 0) >= version:
-            return Verdict("supported", n, domain, version)
-    if n is not None and n <= table.max_opset:
-        return Verdict("needs_opset", n)
-    extras = entry.extra_domains()
-    if extras:
-        domain, version = sorted(extras.items())[0]
-        return Verdict("needs_extra_opset", n, domain, version)
-    return Verdict("unsupported", n)
-
-
-def _worst(verdicts: list[Verdict]) -> Verdict:
-    worst = max(verdicts, key=lambda v: SEVERITY[v.status])
-    opsets = [v.min_opset for v in verdicts if v.min_opset is not None]
-    return Verdict(worst.status, max(opsets) if opsets else None, worst.domain, worst.domain_version,
-                   worst.kind, worst.part)
-
-
-def _attr_strings(g: Graph, i: int, key: str) -> list[str]:
-    attr = g.attr(i, key)
-    if attr is None:
-        return []
-    return [s.decode("utf-8", "replace") for s in attr.list.s]
-
-
-@dataclass
-class _Context:
-    g: Graph
-    table: SupportTable
-    opset: int
-    extra: dict[str, int]
-    has_loop: bool
-    in_loop: set[int]
-    functions: set[str]
-
-
-def node_verdict(ctx: _Context, i: int) -> Verdict:
-    g = ctx.g
-    op = g.ops[i]
-    if op in rewrites.NEUTRAL_OPS:
-        return Verdict("supported", kind="neutral")
-    if op in rewrites.FREEZE_RENAMES and reads_variable(g, i):
-        frozen = table_verdict(rewrites.FREEZE_RENAMES[op], ctx.table, ctx.opset, ctx.extra)
-        frozen.kind, frozen.part = "frozen", rewrites.FREEZE_RENAMES[op]
-        return frozen
-    if op in rewrites.FUSED_OPS:
-        parts = rewrites.fused_parts(op, _attr_strings(g, i, "fused_ops"))
-        verdicts = []
-        for part in parts:
-            v = table_verdict(part, ctx.table, ctx.opset, ctx.extra)
-            v.kind, v.part = "fused", part
-            verdicts.append(v)
-        return _worst(verdicts)
-    if op in rewrites.QDQ_ARITY and len(g.inputs[i]) == rewrites.QDQ_ARITY[op]:
-        axis = g.attr(i, "axis")
-        need = rewrites.QDQ_AXIS_OPSET if axis is not None and axis.i != -1 else rewrites.QDQ_OPSET
-        return Verdict("supported" if need <= ctx.opset else "needs_opset", need, kind="qdq")
-    if op in rewrites.LOOP_OPS or (op in rewrites.LOOP_TENSOR_ARRAY_OPS and ctx.has_loop) \
-            or (op in rewrites.RNN_CELL_OPS and i in ctx.in_loop):
-        loop = ctx.table.get("Loop")
-        return Verdict("conditional", loop.min_opset if loop else None, kind="loop")
-    if op in rewrites.COND_OPS and i in ctx.in_loop:
-        loop = ctx.table.get("Loop")
-        return Verdict("conditional", loop.min_opset if loop else None, kind="loop")
-    if op in rewrites.COND_OPS:
-        cond = ctx.table.get("If")
-        return Verdict("conditional", cond.min_opset if cond else None, kind="cond")
-    if op in rewrites.CALL_OPS:
-        target = g.attr(i, "f")
-        found = target is not None and target.func.name in ctx.functions
-        return Verdict("supported" if found else "unsupported", kind="call")
-    verdict = table_verdict(op, ctx.table, ctx.opset, ctx.extra)
-    if verdict.status == "unsupported" and default_op_table().get(op) is None:
-        verdict.kind = "unknown_op"
-    return verdict
-
-
-# ---------------------------------------------------------------------------------------------
 # The whole check
 
 
@@ -196,7 +107,7 @@ def validate_opset(opset: int | None, table: SupportTable | None = None) -> None
                          f"choose one from {MIN_OPSET} to {table.max_opset}; the default is {DEFAULT_OPSET}")
 
 
-def run_precheck(a: GraphAnalysis, iface: Interface, opset: int | None = None,
+def run_precheck(a: GraphAnalysis, iface: Endpoints, opset: int | None = None,
                  table: SupportTable | None = None, extra_opsets: dict[str, int] | None = None) -> PrecheckResult:
     """Pre-check the subgraph between ``iface.inputs`` and ``iface.outputs``.
 
@@ -211,12 +122,12 @@ def run_precheck(a: GraphAnalysis, iface: Interface, opset: int | None = None,
     return result
 
 
-def _precheck_at(a: GraphAnalysis, iface: Interface, target: int, table: SupportTable,
+def _precheck_at(a: GraphAnalysis, iface: Endpoints, target: int, table: SupportTable,
                  extra: dict[str, int]) -> PrecheckResult:
     g = a.graph
     fixed = set(iface.mode_switches)
     path = trace_path(a, iface.inputs, iface.outputs, fixed)
-    ctx = _Context(g=g, table=table, opset=target, extra=extra,
+    ctx = Context(g=g, table=table, opset=target, extra=extra,
                    has_loop=any(g.ops[i] == "LoopCond" for i in path.live), in_loop=a.in_loop,
                    functions={f.signature.name for f in g.graph_def.library.function})
     verdicts: dict[tuple[str, str, str | None, int | None, str | None], list[str]] = {}

@@ -7,8 +7,8 @@ import io
 from pathlib import Path
 from typing import Any
 
-from tfscout.inspector.render import human_size
-from tfscout.inspector.scan import ScanResult, ScanRow
+from tfscout.inspector.formats import human_size
+from tfscout.inspector.scan.rows import ScanResult, ScanRow
 
 CSV_FIELDS = ("path", "format", "size", "nodes", "inputs", "outputs", "blocking", "opset", "unsafe",
               "unsafe_on_path", "error")

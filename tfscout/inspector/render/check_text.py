@@ -26,7 +26,7 @@ def precheck_blocks(report: Report) -> bool:
     return bool(report.blocking or pre.get("load_blockers"))
 
 
-def precheck_text(report: Report) -> str:
+def check_text(report: Report) -> str:
     pre = report.precheck
     out: list[str] = [f"{report.path}  {report.format}, {report.nodes:,} nodes"]
     given = "given" if report.names_given else "recommended"

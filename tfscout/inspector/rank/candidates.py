@@ -1,98 +1,15 @@
-"""Build the Report: ranked inputs and outputs, mode switches, the recommended set and the command."""
+"""The report's candidate inputs and outputs: every tensor worth naming, scored, with its reasons."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from tfscout.inspector import optypes
-from tfscout.inspector.choose import choose_signature, given_shapes, resolve_names, split_names
-from tfscout.inspector.graph import GraphAnalysis, TensorRef, has_token, is_auto_name
-from tfscout.inspector.load import Signature
-from tfscout.inspector.modes import find_mode_switches
-from tfscout.inspector.outputs import OutputScore, choose_heads, rank_outputs
-from tfscout.inspector.pipeline import CutPoint, find_cut_points
-from tfscout.inspector.report import ModeSwitch, TensorCandidate
+from tfscout.inspector.graph import GraphAnalysis, TensorRef, has_token
+from tfscout.inspector.rank.interface import Interface, input_shape
+from tfscout.inspector.report import TensorCandidate
 
 INPUT_WORDS = frozenset({"input", "inputs", "x", "image", "images", "img", "data", "features", "feature",
                          "in", "tokens", "ids", "sequence", "audio", "wav", "text", "query", "src", "source"})
 _MAX_OUTPUT_CANDIDATES = 12
-
-
-@dataclass
-class Interface:
-    """The chosen inputs, outputs and mode switches, with how they were chosen."""
-
-    inputs: list[TensorRef]
-    outputs: list[TensorRef]
-    mode_switches: dict[int, ModeSwitch]
-    cuts: list[CutPoint] = field(default_factory=list)
-    signature: Signature | None = None
-    given_inputs: bool = False
-    given_outputs: bool = False
-    shapes: dict[str, list[int]] = field(default_factory=dict)
-    ranked_outputs: list[OutputScore] = field(default_factory=list)
-    subgraph: set[int] = field(default_factory=set)
-    notes: list[str] = field(default_factory=list)
-
-
-def _signature_refs(a: GraphAnalysis, names: list[str]) -> list[TensorRef] | None:
-    refs = [a.graph.resolve(n) for n in names]
-    return None if any(r is None for r in refs) else refs  # type: ignore[return-value]
-
-
-def choose_interface(a: GraphAnalysis, inputs: str | list[str] | None = None,
-                     outputs: str | list[str] | None = None, signature: str | None = None) -> Interface:
-    g = a.graph
-    in_names = split_names(inputs)
-    out_names = split_names(outputs)
-    ranked = rank_outputs(a)
-    sig = choose_signature(a.source, signature) if not (in_names and out_names) else None
-    notes: list[str] = []
-    if out_names:
-        out_refs = resolve_names(g, out_names, "output", a.source.path)
-    elif sig is not None and (refs := _signature_refs(a, list(sig.outputs.values()))):
-        out_refs = refs
-    else:
-        if sig is not None:
-            notes.append(f"signature '{sig.name}' names tensors that are not in the graph; ignored")
-            sig = None
-        out_refs = [s.ref for s in choose_heads(ranked)]
-    in_refs: list[TensorRef] | None = None
-    if in_names:
-        in_refs = resolve_names(g, in_names, "input", a.source.path)
-    elif sig is not None and not out_names and sig.is_predict and sig.inputs:
-        in_refs = _signature_refs(a, list(sig.inputs.values()))
-    stop = {r.node for r in in_refs} if in_refs else set()
-    needed = g.ancestors({r.node for r in out_refs}, stop=stop)
-    candidates = [p for p in a.feedable if p in needed and p not in stop]
-    switches = find_mode_switches(a, candidates)
-    cuts: list[CutPoint] = []
-    if in_refs is None:
-        cuts, cut_away = find_cut_points(a, needed)
-        in_refs = [c.ref for c in cuts]
-        in_refs += [TensorRef(p, 0) for p in candidates if p not in switches and p not in cut_away]
-        stop = {r.node for r in in_refs}
-        needed = g.ancestors({r.node for r in out_refs}, stop=stop)
-    else:
-        extra = [p for p in candidates if p not in switches and g.ops[p] != "PlaceholderWithDefault"]
-        if extra and in_names:
-            names = ", ".join(g.names[p] + ":0" for p in extra[:4])
-            notes.append(f"the outputs also need {names}, not among the given inputs: tf2onnx would add "
-                         "them as extra inputs")
-    return Interface(
-        inputs=in_refs, outputs=out_refs, mode_switches=switches, cuts=cuts, signature=sig,
-        given_inputs=bool(in_names), given_outputs=bool(out_names),
-        shapes=given_shapes(in_names), ranked_outputs=ranked, subgraph=needed, notes=notes,
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Candidates for the report
-
-
-def _shape_of(a: GraphAnalysis, iface: Interface, ref: TensorRef) -> list[int] | None:
-    given = iface.shapes.get(a.graph.tensor_name(ref))
-    return given if given is not None else a.shapes.shape(ref)
 
 
 def input_candidates(a: GraphAnalysis, iface: Interface) -> list[TensorCandidate]:
@@ -151,7 +68,7 @@ def input_candidates(a: GraphAnalysis, iface: Interface) -> list[TensorCandidate
         if dtype == "string" and ref in chosen:
             reasons.append("a string input: tf2onnx needs onnxruntime-extensions for string ops")
         out.append(TensorCandidate(
-            name=name, dtype=dtype, shape=_shape_of(a, iface, ref), score=round(min(max(score, 0.0), 0.99), 3),
+            name=name, dtype=dtype, shape=input_shape(a, iface, ref), score=round(min(max(score, 0.0), 0.99), 3),
             recommended=ref in chosen, reasons=reasons, op=op, kind=kind, cuts=replaces,
         ))
     out.sort(key=lambda c: (not c.recommended, -c.score, c.name))
@@ -185,8 +102,3 @@ def output_candidates(a: GraphAnalysis, iface: Interface) -> list[TensorCandidat
         ))
     out.sort(key=lambda c: (not c.recommended, -c.score, c.name))
     return out
-
-
-def describe_node(a: GraphAnalysis, i: int) -> str:
-    name = a.graph.names[i]
-    return name if not is_auto_name(name, a.graph.ops[i]) else f"{name} ({a.graph.ops[i]})"

@@ -2,7 +2,7 @@
 
 tf2onnx puts a placeholder at every input tensor, keeps the data ancestors of the outputs (control
 edges are dropped when it reads the graph), turns variables into constants, and folds every node
-whose inputs are all constant except the kinds :mod:`tfscout.inspector.rewrites` lists. The nodes
+whose inputs are all constant except the kinds :mod:`.rewrites` lists. The nodes
 left over are the ones that meet a handler. No TensorFlow.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tfscout.inspector import rewrites
 from tfscout.inspector.graph import Graph, GraphAnalysis, TensorRef, default_op_table
+from tfscout.inspector.precheck import rewrites
 
 
 @dataclass

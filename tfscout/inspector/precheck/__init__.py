@@ -1,0 +1,41 @@
+"""The pre-check: what tf2onnx does to the path between the chosen inputs and outputs before its handlers
+run, the verdict on each op type left (supported, needs opset N, needs an extra domain, conditional,
+unsupported), a hint for each, and the table of what tf2onnx converts.
+
+Above ``graph``; it takes the interface as :class:`Endpoints` and imports nothing of ``rank``.
+"""
+
+from __future__ import annotations
+
+from tfscout.inspector.precheck.check import (
+    BLOCKING,
+    DEFAULT_OPSET,
+    MIN_OPSET,
+    Endpoints,
+    PrecheckResult,
+    run_precheck,
+    unsupported_set,
+    validate_opset,
+)
+from tfscout.inspector.precheck.path import PathModel, load_blockers, trace_path
+from tfscout.inspector.precheck.rewrites import NEUTRAL_OPS
+from tfscout.inspector.precheck.support import (
+    OpSupport,
+    SupportTable,
+    cached_table_path,
+    installed_tf2onnx_version,
+    load_shipped,
+    load_support_table,
+    read_table,
+    shipped_tables,
+    table_from_dict,
+    table_to_json,
+)
+from tfscout.inspector.precheck.verdicts import SEVERITY, Verdict, table_verdict
+
+__all__ = [
+    "BLOCKING", "DEFAULT_OPSET", "MIN_OPSET", "NEUTRAL_OPS", "SEVERITY", "Endpoints", "OpSupport", "PathModel", "PrecheckResult",
+    "SupportTable", "Verdict", "cached_table_path", "installed_tf2onnx_version", "load_blockers", "load_shipped",
+    "load_support_table", "read_table", "run_precheck", "shipped_tables", "table_from_dict", "table_to_json",
+    "table_verdict", "trace_path", "unsupported_set", "validate_opset",
+]

@@ -1,0 +1,22 @@
+"""Renderers of the inspector's results: a Report as text (``inspect``) and as the JSON contract, the
+pre-check as text (``check``), and drawings (Graphviz DOT, and SVG/PNG/PDF through ``dot``)."""
+
+from __future__ import annotations
+
+from tfscout.inspector.render.check_text import check_text, precheck_blocks
+from tfscout.inspector.render.contract import report_json
+from tfscout.inspector.render.drawing import (
+    PICTURE_FORMATS,
+    TEXT_FORMATS,
+    dot_program,
+    format_of,
+    tensor_caption,
+    to_dot,
+    write_picture,
+)
+from tfscout.inspector.render.text import report_text
+
+__all__ = [
+    "PICTURE_FORMATS", "TEXT_FORMATS", "check_text", "dot_program", "format_of", "precheck_blocks", "report_json",
+    "report_text", "tensor_caption", "to_dot", "write_picture",
+]
