@@ -160,7 +160,7 @@ def independent_check(entry: dict[str, Any], corpus: Path, onnx_path: Path, repo
     """('match' | 'MISMATCH' | 'n/a: why', max abs diff) for an accepted model."""
     import numpy as np
 
-    from tfscout.converter.runner import run_function
+    from tfscout.procs import run_function
 
     try:
         feeds, onnx_values = run_function("bench.accuracy_convert:ort_outputs",

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tfscout.converter.runner import run_command, run_function
 from tfscout.errors import RunnerError, TfscoutError, UsageError
+from tfscout.procs import run_command, run_function
 
 pytestmark = pytest.mark.timeout(120)
 

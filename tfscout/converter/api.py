@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tfscout.converter import onnx_side, output
 from tfscout.converter.plan import (
     ConversionPlan,
     apply_switches,
@@ -24,12 +23,14 @@ from tfscout.converter.plan import (
     refuse_unsafe,
 )
 from tfscout.converter.progress import Progress, check_cancel, line_forwarder, say
+from tfscout.converter.publish import publish
 from tfscout.converter.report import DEFAULT_ATOL, DEFAULT_RTOL, ConversionReport, FrozenGraph, TensorInfo
-from tfscout.converter.runner import DEFAULT_TIMEOUT, run_function
 from tfscout.converter.tf2onnx_driver import run_tf2onnx
+from tfscout.converter.verify import check_and_compare, describe, write_constant_model
 from tfscout.errors import UnknownNameError, UsageError, require
 from tfscout.inspector.api import inspect_model
 from tfscout.inspector.rank import shape_suffix
+from tfscout.procs import DEFAULT_TIMEOUT, run_function
 
 SEED = 0
 
@@ -130,17 +131,17 @@ def convert_model(path: str | Path, out: str | Path, inputs: str | list[str] | N
         if frozen.inputs:
             run_tf2onnx(report, frozen, onnx_tmp, plan.opset, timeout, cancel)
         else:
-            onnx_side.write_constant_model(report, frozen, onnx_tmp, plan.opset, timeout, cancel)
+            write_constant_model(report, frozen, onnx_tmp, plan.opset, timeout, cancel)
         report.timings["tf2onnx"] = time.monotonic() - clock
         if onnx_tmp.is_file():
             check_cancel(cancel, "the conversion")
             say(progress, "validate", "onnx.checker (full check) and an onnxruntime session")
             clock = time.monotonic()
-            onnx_side.check_and_compare(report, frozen, onnx_tmp, rtol, atol, timeout, cancel, progress)
+            check_and_compare(report, frozen, onnx_tmp, rtol, atol, timeout, cancel, progress)
             report.timings["check"] = time.monotonic() - clock
         if onnx_tmp.is_file() and (report.verified or keep_unverified) and not _fatal(report):
             say(progress, "write", f"writing {out_path}")
-            output.publish(onnx_tmp, out_path, force)
+            publish(onnx_tmp, out_path, force)
             report.onnx = str(out_path)
             report.add_step("write", "write the ONNX file", "done",
                             f"{out_path} ({out_path.stat().st_size} bytes)"
@@ -174,7 +175,7 @@ def freeze_model(path: str | Path, out: str | Path, inputs: str | list[str] | No
         frozen = _freeze(plan, work / "frozen.pb", work, False, None, timeout, progress, cancel)
         _absorb_frozen(report, frozen)
         if Path(frozen.path).is_file():
-            output.publish(Path(frozen.path), out_path, force)
+            publish(Path(frozen.path), out_path, force)
             report.frozen = str(out_path)
             report.add_step("write", "write the frozen GraphDef", "done",
                             f"{out_path} ({out_path.stat().st_size} bytes)")
@@ -199,7 +200,7 @@ def verify_model(path: str | Path, onnx_path: str | Path, inputs: str | list[str
     if not onnx_file.is_file():
         raise UsageError("no such ONNX file", "check the path", path=str(onnx_file))
     say(progress, "validate", "reading the ONNX model")
-    described = onnx_side.describe(onnx_file, timeout, cancel)
+    described = describe(onnx_file, timeout, cancel)
     named = inputs is not None and outputs is not None
     ins_outs = [i.name for i in described.inputs] + [o.name for o in described.outputs]
     if inputs is None:
@@ -225,6 +226,6 @@ def verify_model(path: str | Path, onnx_path: str | Path, inputs: str | list[str
         _absorb_frozen(report, frozen)
         if Path(frozen.path).is_file():
             check_cancel(cancel, "the verification")
-            onnx_side.check_and_compare(report, frozen, onnx_file, rtol, atol, timeout, cancel, progress)
+            check_and_compare(report, frozen, onnx_file, rtol, atol, timeout, cancel, progress)
     report.seconds = time.monotonic() - start
     return report

@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tfscout.converter.runner import run_command
 from tfscout.converter.tf2onnx_log import Tf2onnxLog, parse_tf2onnx_log
 from tfscout.errors import ModelProblem, RunnerError, require
 from tfscout.inspector.graph import GraphAnalysis
 from tfscout.inspector.precheck import PrecheckResult, unsupported_set
 from tfscout.inspector.rank import Interface, command_spec, tf2onnx_argv
 from tfscout.inspector.safety import scan_unsafe
+from tfscout.procs import run_command
 
 DEFAULT_TIMEOUT = 600.0
 _TAIL = 12
@@ -175,7 +175,7 @@ def check_model(path: str, inputs: str | None = None, outputs: str | None = None
                 timeout: float = DEFAULT_TIMEOUT, on_line: Callable[[str], None] | None = None,
                 allow_unsafe: bool = False) -> CheckOutcome:
     """Pre-check a model (and with ``confirm``, convert the same subgraph with tf2onnx and compare)."""
-    from tfscout.converter.support_table import support_table_for_installed
+    from tfscout.converter.tables import support_table_for_installed
     from tfscout.inspector.api import analyse_path, report_for
     from tfscout.inspector.precheck import run_precheck
     from tfscout.inspector.rank import choose_interface

@@ -1,6 +1,6 @@
 """Build the frozen inference graph (and TensorFlow's reference answers) in a child process.
 
-``build_inference_graph`` is the child's entry point (see :func:`tfscout.converter.runner.run_function`):
+``build_inference_graph`` is the child's entry point (see :func:`tfscout.procs.run_function`):
 load the model (TF-free loaders), cut at the inputs, constant mode switches, prune, repair
 (debug ops, training mode, constant conditions), variables to constants from the checkpoint, then
 import into TensorFlow to check it and fill in static shapes. When asked, run it on seeded inputs.
@@ -12,13 +12,20 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tfscout.converter import branches, repairs, training
-from tfscout.converter.feeds import load_sample, seeded_feeds
-from tfscout.converter.graphedit import GraphEdit, node_of
 from tfscout.converter.plan import ConversionPlan, PlannedInput
 from tfscout.converter.progress import child_progress
 from tfscout.converter.report import FrozenGraph, ModelStructure, Problem, TensorInfo
-from tfscout.converter.variables import CheckpointValues, checkpoint_prefix_for, freeze_variables, saver_keys
+from tfscout.converter.surgery import (
+    CheckpointValues,
+    GraphEdit,
+    SurgeryLog,
+    checkpoint_prefix_for,
+    freeze_variables,
+    node_of,
+    repair_graph,
+    saver_keys,
+)
+from tfscout.converter.verify import load_sample, seeded_feeds, shape_for_unknown_rank
 from tfscout.errors import ModelProblem
 from tfscout.inspector.load import load_source
 from tfscout.inspector.safety import UNSAFE_OPS
@@ -86,7 +93,7 @@ def _check_safety(edit: GraphEdit, plan: ConversionPlan) -> None:
                            path=plan.model)
 
 
-def _extra_placeholders(edit: GraphEdit, log: repairs.SurgeryLog) -> list[PlannedInput]:
+def _extra_placeholders(edit: GraphEdit, log: SurgeryLog) -> list[PlannedInput]:
     from tfscout.inspector.load import dtype_name, shape_dims
 
     fed = {node_of(f) for f in log.feed_names.values()}
@@ -103,23 +110,6 @@ def _extra_placeholders(edit: GraphEdit, log: repairs.SurgeryLog) -> list[Planne
     return extra
 
 
-def repair_graph(edit: GraphEdit, plan: ConversionPlan, inputs: list[PlannedInput],
-                 log: repairs.SurgeryLog) -> None:
-    outputs = plan.output_names
-    repairs.cut_inputs(edit, inputs, log)
-    repairs.freeze_mode_switches(edit, plan.mode_switches, log)
-    branches.fold_constant_switches(edit, log, edit.ancestors(outputs, repairs.ControlPolicy(edit, outputs)))
-    keep = edit.ancestors(outputs, repairs.ControlPolicy(edit, outputs))
-    training.inference_batch_norm(edit, keep, log)
-    training.remove_dropout(edit, keep, log)
-    repairs.prune_to_outputs(edit, outputs, log)
-    repairs.use_defaults(edit, set(edit.nodes), log)
-    repairs.bypass_debug_ops(edit, log)
-    edit.prune(outputs, repairs.ControlPolicy(edit, outputs))
-    repairs.name_cut_inputs(edit, log)
-    training.random_ops_left(edit, log)
-
-
 def _structure(graph: Any, inputs: list[TensorInfo], outputs: list[TensorInfo]) -> ModelStructure:
     counts: dict[str, int] = {}
     for op in graph.get_operations():
@@ -134,7 +124,7 @@ def build_inference_graph(plan: ConversionPlan, out_path: str, work_dir: str, re
     source = load_source(plan.model, plan.tags)
     edit = GraphEdit(source.graph_def)
     original = GraphEdit(source.graph_def)
-    log = repairs.SurgeryLog()
+    log = SurgeryLog()
     keys = saver_keys(edit)
     inputs = list(plan.inputs)
     if any(i.shape is None or -1 in i.shape or i.kind == "cut" for i in inputs):
@@ -149,7 +139,7 @@ def build_inference_graph(plan: ConversionPlan, out_path: str, work_dir: str, re
             log.step("freeze", "fill in static shapes", "done",
                      "from TensorFlow's shape inference on the original graph: " + ", ".join(filled))
     child_progress("repair", "cutting, pruning and repairing the graph")
-    repair_graph(edit, plan, inputs, log)
+    repair_graph(edit, plan.output_names, plan.mode_switches, inputs, log)
     inputs += _extra_placeholders(edit, log)
     prefix = checkpoint_prefix_for(source.format, source.checkpoint_prefix, source.saved_model_dir)
     child_progress("repair", "variables to constants from the checkpoint")
@@ -186,7 +176,7 @@ def build_inference_graph(plan: ConversionPlan, out_path: str, work_dir: str, re
     return result
 
 
-def _drop_unused_inputs(edit: GraphEdit, inputs: list[PlannedInput], log: repairs.SurgeryLog) -> list[PlannedInput]:
+def _drop_unused_inputs(edit: GraphEdit, inputs: list[PlannedInput], log: SurgeryLog) -> list[PlannedInput]:
     """Inputs the outputs do not need are not inputs of the frozen graph (nor of the ONNX model)."""
     kept = [i for i in inputs if node_of(log.feed_names.get(i.name, i.name)) in edit]
     unused = [i.name for i in inputs if i not in kept]
@@ -198,10 +188,8 @@ def _drop_unused_inputs(edit: GraphEdit, inputs: list[PlannedInput], log: repair
     return kept
 
 
-def _settle_unknown_ranks(edit: GraphEdit, graph: Any, inputs: list[PlannedInput], log: repairs.SurgeryLog) -> bool:
+def _settle_unknown_ranks(edit: GraphEdit, graph: Any, inputs: list[PlannedInput], log: SurgeryLog) -> bool:
     """Give inputs of unknown rank the shape their consumers ask for, so tf2onnx and the feeds agree."""
-    from tfscout.converter.feeds import shape_for_unknown_rank
-
     settled = []
     for spec in inputs:
         if spec.shape is not None:

@@ -12,9 +12,9 @@ import threading
 from pathlib import Path
 
 from tfscout.converter.report import ConversionReport, FrozenGraph
-from tfscout.converter.runner import CompletedRun, run_command
 from tfscout.converter.tf2onnx_log import Tf2onnxLog, parse_tf2onnx_log
 from tfscout.inspector.rank import shape_suffix
+from tfscout.procs import CompletedRun, run_command
 
 CONTRIB_OPSET = "ai.onnx.contrib:1"
 

@@ -1,10 +1,16 @@
 """Child processes with time limits and clean kills, for both parts: the converter runs TensorFlow,
-tf2onnx and onnxruntime in them, the scan inspects one model per worker. Imports nothing of tfscout
-but its errors.
+tf2onnx and onnxruntime in them (:func:`run_command`, :func:`run_function`), the scan inspects one
+model per worker (:class:`WorkerPool`). Each child runs in a process group of its own, killed as a
+whole. Imports nothing of tfscout but its errors.
 """
 
 from __future__ import annotations
 
+from tfscout.procs.children import child_env, kill_group, load_target, signal_name
 from tfscout.procs.pool import WorkerPool
+from tfscout.procs.run import DEFAULT_TIMEOUT, CompletedRun, run_command, run_function
 
-__all__ = ["WorkerPool"]
+__all__ = [
+    "DEFAULT_TIMEOUT", "CompletedRun", "WorkerPool", "child_env", "kill_group", "load_target", "run_command",
+    "run_function", "signal_name",
+]

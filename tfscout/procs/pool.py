@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import selectors
-import signal
 import subprocess
 import sys
 import time
@@ -19,6 +18,8 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from tfscout.procs.children import kill_group, signal_name
 
 Job = dict[str, Any]
 Answer = dict[str, Any]
@@ -32,15 +33,6 @@ class _Worker:
     job: Job | None = None
     started: float = 0.0
     buffer: bytearray = field(default_factory=bytearray)
-
-
-def _signal_name(returncode: int | None) -> str:
-    if returncode is None or returncode >= 0:
-        return f"exit {returncode}"
-    try:
-        return signal.Signals(-returncode).name
-    except ValueError:
-        return f"signal {-returncode}"
 
 
 class WorkerPool:
@@ -75,20 +67,13 @@ class WorkerPool:
             self.selector.unregister(worker.proc.stdout)  # type: ignore[arg-type]
         except (KeyError, ValueError):
             pass
-        try:
-            os.killpg(worker.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        kill_group(worker.proc)
         for stream in (worker.proc.stdin, worker.proc.stdout):
             try:
                 if stream is not None:
                     stream.close()
             except OSError:
                 pass
-        try:
-            worker.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
         if worker in self.workers:
             self.workers.remove(worker)
 
@@ -172,7 +157,7 @@ class WorkerPool:
             worker.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             pass
-        return _signal_name(worker.proc.returncode)
+        return signal_name(worker.proc.returncode)
 
     def _finish(self, worker: _Worker, how: str, on_answer: Callable[[Job, Answer], None]) -> None:
         job = worker.job

@@ -9,13 +9,12 @@ import json
 import os
 import sys
 
+from tfscout.procs.children import load_target
+
 
 def main(target: str) -> int:
     """A worker: one JSON job per stdin line, one JSON answer per stdout line."""
-    import importlib
-
-    module_name, _, func_name = target.partition(":")
-    func = getattr(importlib.import_module(module_name), func_name)
+    func = load_target(target)
     out = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)  # anything else printed goes to stderr, never into the answers
     for line in sys.stdin:

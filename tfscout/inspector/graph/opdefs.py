@@ -101,7 +101,7 @@ def _spec(arg: Any) -> tuple[str, Any, str]:
 
 @lru_cache(maxsize=1)
 def default_op_table() -> OpTable:
-    """The table generated from TensorFlow's registry (``python -m tfscout.converter.tf_op_table``)."""
+    """The table generated from TensorFlow's registry (``python -m tfscout.converter.tables.tf_op_table``)."""
     raw = json.loads(resources.files("tfscout.inspector").joinpath("data/tf_ops.json").read_text())
     ops = {
         name: OpSignature(

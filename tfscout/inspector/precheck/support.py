@@ -1,6 +1,6 @@
 """Which TensorFlow op types tf2onnx converts, at which opset, read without importing tf2onnx.
 
-The table is generated from tf2onnx's own handler registry by ``tfscout.converter.support_table``
+The table is generated from tf2onnx's own handler registry by ``tfscout.converter.tables.support_table``
 (in a child process: it imports TensorFlow). The table for the tf2onnx version tfscout pins ships
 as package data (``data/tf2onnx-<version>.json``). When another tf2onnx is installed, the table for
 it lives in the user cache (``$XDG_CACHE_HOME/tfscout`` or ``~/.cache/tfscout``), keyed by version;
@@ -174,7 +174,7 @@ def load_support_table(regenerate: Callable[[Path], None] | None = None,
             problem = str(getattr(exc, "message", None) or exc).splitlines()[0] if str(exc) else type(exc).__name__
     table = load_shipped()
     table.source = "fallback"
-    how = ("run `tfscout check` or `python -m tfscout.converter.support_table` to generate it"
+    how = ("run `tfscout check` or `python -m tfscout.converter.tables.support_table` to generate it"
            if regenerate is None else f"generating it failed: {problem}")
     table.warnings.append(
         f"tf2onnx {version} is installed but the op support table is for tf2onnx {table.tf2onnx_version} "

@@ -9,8 +9,8 @@ live input.
 
 from __future__ import annotations
 
-from tfscout.converter.graphedit import GraphEdit, tensor_key
-from tfscout.converter.repairs import SurgeryLog
+from tfscout.converter.surgery.graphedit import GraphEdit, tensor_key
+from tfscout.converter.surgery.repairs import SurgeryLog
 from tfscout.inspector import optypes
 from tfscout.inspector.graph import split_tensor_name
 

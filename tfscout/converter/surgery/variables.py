@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tfscout.converter.graphedit import GraphEdit, node_of
-from tfscout.converter.repairs import SurgeryLog
+from tfscout.converter.surgery.graphedit import GraphEdit, node_of
+from tfscout.converter.surgery.repairs import SurgeryLog
 from tfscout.errors import ModelProblem
 from tfscout.inspector import optypes
 
@@ -129,7 +129,7 @@ class CheckpointValues:
 
 def initial_values(original: GraphEdit, names: list[str], allow_unsafe: bool) -> dict[str, Any]:
     """Values the graph's own initializers give ``names`` (run in TensorFlow); {} when they cannot."""
-    from tfscout.converter.graphedit import tensor_key
+    from tfscout.converter.surgery.graphedit import tensor_key
     from tfscout.inspector.safety import UNSAFE_OPS
 
     wanted = set(names)

@@ -11,8 +11,8 @@ When neither can be done, the step says so: the ONNX numbers will then follow tr
 
 from __future__ import annotations
 
-from tfscout.converter.graphedit import GraphEdit, as_identity, node_of, tensor_key
-from tfscout.converter.repairs import SurgeryLog
+from tfscout.converter.surgery.graphedit import GraphEdit, as_identity, node_of, tensor_key
+from tfscout.converter.surgery.repairs import SurgeryLog
 from tfscout.inspector import optypes
 
 _UPDATE_OPS = frozenset({"AssignSub", "AssignSubVariableOp", "Assign", "AssignVariableOp"})

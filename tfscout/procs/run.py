@@ -7,9 +7,7 @@ happened in one line.
 
 from __future__ import annotations
 
-import os
 import pickle
-import signal
 import subprocess
 import sys
 import tempfile
@@ -20,11 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tfscout.errors import RunnerError, TfscoutError
+from tfscout.errors import RunnerError
+from tfscout.procs.children import child_env, kill_group, signal_name
 
 DEFAULT_TIMEOUT = 600.0
-_QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0", "PYTHONHASHSEED": "0",
-              "CUDA_VISIBLE_DEVICES": "-1", "PYTHONUNBUFFERED": "1"}
+CHILD_MODULE = "tfscout.procs.child"
 
 
 @dataclass
@@ -46,19 +44,7 @@ class CompletedRun:
         return self.returncode < 0
 
     def signal_name(self) -> str:
-        try:
-            return signal.Signals(-self.returncode).name
-        except ValueError:
-            return f"signal {-self.returncode}"
-
-
-def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = dict(os.environ)
-    for key, value in _QUIET_ENV.items():
-        env.setdefault(key, value)
-    if extra:
-        env.update(extra)
-    return env
+        return signal_name(self.returncode)
 
 
 def _peak_rss_mb(pid: int) -> float | None:
@@ -117,7 +103,7 @@ def run_command(argv: list[str], timeout: float = DEFAULT_TIMEOUT, env: dict[str
                 cancelled = True
             else:
                 continue
-            _kill_group(proc)
+            kill_group(proc)
             break
     for t in threads:
         t.join(timeout=5)
@@ -126,17 +112,6 @@ def run_command(argv: list[str], timeout: float = DEFAULT_TIMEOUT, env: dict[str
         stdout="".join(out_chunks), stderr="".join(err_chunks), seconds=time.monotonic() - start,
         peak_rss_mb=max(peak) if peak else None, timed_out=timed_out, cancelled=cancelled, lines=lines,
     )
-
-
-def _kill_group(proc: subprocess.Popen[str]) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        proc.kill()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        pass
 
 
 def run_function(target: str, kwargs: dict[str, Any], what: str, timeout: float = DEFAULT_TIMEOUT,
@@ -151,7 +126,7 @@ def run_function(target: str, kwargs: dict[str, Any], what: str, timeout: float 
         request = Path(tmp) / "request.pkl"
         response = Path(tmp) / "response.pkl"
         request.write_bytes(pickle.dumps({"target": target, "kwargs": kwargs}))
-        argv = [sys.executable, "-m", "tfscout.converter.runner", str(request), str(response)]
+        argv = [sys.executable, "-m", CHILD_MODULE, str(request), str(response)]
         run = run_command(argv, timeout=timeout, cancel=cancel, on_line=on_line)
         if run.cancelled:
             raise RunnerError(f"{what} was cancelled", "run it again when ready")
@@ -171,28 +146,3 @@ def run_function(target: str, kwargs: dict[str, Any], what: str, timeout: float 
         if status == "exception":
             raise RunnerError(f"{what} failed: {payload}", "rerun with --debug to see the child's log")
         return payload
-
-
-def _child_main(request: str, response: str) -> int:
-    """Entry point of the child process started by :func:`run_function`."""
-    import importlib
-    import traceback
-
-    job = pickle.loads(Path(request).read_bytes())
-    module_name, _, func_name = job["target"].partition(":")
-    try:
-        func = getattr(importlib.import_module(module_name), func_name)
-        result = ("ok", func(**job["kwargs"]))
-    except TfscoutError as exc:
-        result = ("error", exc)
-    except Exception as exc:  # noqa: BLE001 - reported to the parent as one line
-        traceback.print_exc()
-        result = ("exception", f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:500])
-    tmp = Path(response + ".tmp")
-    tmp.write_bytes(pickle.dumps(result))
-    tmp.replace(response)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(_child_main(sys.argv[1], sys.argv[2]))

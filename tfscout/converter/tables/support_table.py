@@ -8,10 +8,11 @@ which op types are handled, and keeps for each op type the lowest version of eac
 handles it. Reading the registry imports tf2onnx, and therefore TensorFlow (about 3 s), so it runs
 in a child process; the inspector only reads the JSON it writes:
 
-    python -m tfscout.converter.support_table [OUT.json]
+    python -m tfscout.converter.tables.support_table [OUT.json]
 
 The table for the tf2onnx version tfscout pins is shipped as package data. When another version is
-installed, :func:`support_table_for_installed` regenerates it into the user cache.
+installed, :func:`tfscout.converter.tables.support_table_for_installed` regenerates it into the user
+cache.
 """
 
 from __future__ import annotations
@@ -20,14 +21,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tfscout.converter.runner import run_command
-from tfscout.errors import RunnerError
-from tfscout.inspector.precheck import SupportTable, cached_table_path, load_support_table, table_to_json
+from tfscout.inspector.precheck import cached_table_path, table_to_json
 
 # The TFLite front end registers TFLite -> TensorFlow translations under this domain at version 0;
 # they are not handlers of TensorFlow ops and never serve a TensorFlow graph.
 TFLITE_ONLY_DOMAINS = frozenset({"com.google.tensorflow"})
-GENERATE_TIMEOUT = 300.0
 
 
 def _registry() -> tuple[Any, Any]:
@@ -85,23 +83,6 @@ def write_table(table: dict[str, Any], out: Path) -> None:
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_text(table_to_json(table))
     tmp.replace(out)
-
-
-def regenerate_in_child(out: Path, timeout: float = GENERATE_TIMEOUT) -> None:
-    """Write the table for the installed tf2onnx to ``out``, generated in a child process."""
-    run = run_command([sys.executable, "-m", "tfscout.converter.support_table", str(out)], timeout=timeout)
-    if run.timed_out:
-        raise RunnerError(f"generating the tf2onnx support table did not finish within {timeout:.0f} s",
-                          "rerun later, or run `python -m tfscout.converter.support_table` by hand")
-    if run.returncode != 0 or not out.exists():
-        tail = (run.stderr.strip().splitlines() or ["no output"])[-1][:300]
-        raise RunnerError(f"generating the tf2onnx support table failed (exit {run.returncode}: {tail})",
-                          "check that tf2onnx imports: python -c 'import tf2onnx.tfonnx'")
-
-
-def support_table_for_installed(timeout: float = GENERATE_TIMEOUT) -> SupportTable:
-    """The support table for the installed tf2onnx: shipped, cached, or regenerated into the cache."""
-    return load_support_table(regenerate=lambda out: regenerate_in_child(out, timeout))
 
 
 def main(argv: list[str] | None = None) -> int:

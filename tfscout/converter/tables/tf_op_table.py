@@ -4,7 +4,7 @@ The inspector reads graphs without TensorFlow, so it needs to know, for every op
 outputs a node has, their dtypes (a fixed type or the attribute holding it) and whether the op is
 stateful. This module dumps that from the installed TensorFlow's op registry:
 
-    python -m tfscout.converter.tf_op_table [OUT.json]
+    python -m tfscout.converter.tables.tf_op_table [OUT.json]
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-DEFAULT_OUT = Path(__file__).resolve().parent.parent / "inspector" / "data" / "tf_ops.json"
+DEFAULT_OUT = Path(__file__).resolve().parents[2] / "inspector" / "data" / "tf_ops.json"
 
 
 def _arg_spec(arg: Any) -> list[Any]:

@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tfscout.converter.graphedit import GraphEdit, as_identity, node_of
 from tfscout.converter.plan import PlannedInput, PlannedSwitch
 from tfscout.converter.report import Step
+from tfscout.converter.surgery.graphedit import GraphEdit, as_identity, node_of
 from tfscout.inspector import optypes
 from tfscout.inspector.graph import split_tensor_name
 from tfscout.inspector.load import dtype_name
