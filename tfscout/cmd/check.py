@@ -12,6 +12,7 @@ from tfscout.cmd.common import (
     print_json,
     tags_of,
 )
+from tfscout.defaults import DEFAULT_TIMEOUT
 from tfscout.errors import UsageError
 
 
@@ -26,7 +27,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="extra opset domains to allow, as for tf2onnx's --extra_opset (e.g. ai.onnx.contrib:1)")
     p.add_argument("--confirm", action="store_true",
                    help="also convert the subgraph with tf2onnx for real and report any disagreement")
-    p.add_argument("--timeout", type=float, default=600.0, metavar="S", help="time limit of --confirm (seconds)")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
+                   help="time limit of --confirm (seconds)")
     p.add_argument("--allow-unsafe", action="store_true",
                    help="let --confirm run tf2onnx even when the graph holds ops that read or write files or "
                         "run host code")

@@ -7,6 +7,8 @@ import json
 import sys
 from typing import Any
 
+from tfscout.defaults import DEFAULT_OPSET
+
 
 def add_model_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("model", metavar="MODEL",
@@ -17,7 +19,7 @@ def add_interface_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--inputs", metavar="T,..",
                         help="input tensors (name or name:port, optional [shape]); replaces the recommendation")
     parser.add_argument("--outputs", metavar="T,..", help="output tensors (name or name:port)")
-    parser.add_argument("--opset", type=int, metavar="N", help="ONNX opset to target (default 15)")
+    parser.add_argument("--opset", type=int, metavar="N", help=f"ONNX opset to target (default {DEFAULT_OPSET})")
     parser.add_argument("--tag", metavar="TAGS", help="SavedModel tag set, comma-separated (default: serve)")
     parser.add_argument("--signature", metavar="NAME", help="SavedModel signature to use")
 

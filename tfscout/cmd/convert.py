@@ -12,6 +12,13 @@ from tfscout.cmd.common import (
     print_json,
     tags_of,
 )
+from tfscout.defaults import DEFAULT_ATOL, DEFAULT_RTOL, DEFAULT_TIMEOUT
+
+
+def _exponent(x: float) -> str:
+    """``1e-3``: how tolerances are written."""
+    mantissa, _, exponent = f"{x:e}".partition("e")
+    return f"{float(mantissa):g}e{int(exponent)}"
 
 
 def add_conversion_options(p: argparse.ArgumentParser, verify: bool = True) -> None:
@@ -20,11 +27,11 @@ def add_conversion_options(p: argparse.ArgumentParser, verify: bool = True) -> N
                    help="convert even when the graph holds ops that read or write files or run host code")
     p.add_argument("--switch", action="append", default=[], metavar="NAME=VALUE",
                    help="set a mode switch by hand, e.g. --switch keep_prob=1.0 --switch is_training=false")
-    p.add_argument("--timeout", type=float, default=600.0, metavar="S",
-                   help="time limit for each child process (TensorFlow, tf2onnx, onnxruntime); default 600")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
+                   help=f"time limit for each child process (TensorFlow, tf2onnx, onnxruntime); default {DEFAULT_TIMEOUT:g}")
     if verify:
-        p.add_argument("--rtol", type=float, default=1e-3, help="relative tolerance (default 1e-3)")
-        p.add_argument("--atol", type=float, default=1e-4, help="absolute tolerance (default 1e-4)")
+        p.add_argument("--rtol", type=float, default=DEFAULT_RTOL, help=f"relative tolerance (default {_exponent(DEFAULT_RTOL)})")
+        p.add_argument("--atol", type=float, default=DEFAULT_ATOL, help=f"absolute tolerance (default {_exponent(DEFAULT_ATOL)})")
         p.add_argument("--sample", metavar="FILE.npz",
                        help="real inputs to compare on (keys: tensor names such as x:0); default: seeded random")
 

@@ -8,6 +8,7 @@ import time
 from typing import TextIO
 
 from tfscout.cmd.common import print_json
+from tfscout.defaults import DEFAULT_OPSET, SCAN_TIMEOUT
 
 _BAR = 24
 
@@ -29,9 +30,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     again.add_argument("--restart", dest="restart", action="store_true",
                        help="ignore the state file and inspect every model again")
     p.add_argument("--state", metavar="PATH", help="the state file (default: DIR/.tfscout-scan.jsonl)")
-    p.add_argument("--opset", type=int, metavar="N", help="ONNX opset to pre-check at (default 15)")
-    p.add_argument("--timeout", type=float, default=300.0, metavar="S",
-                   help="time limit per model, seconds (default 300)")
+    p.add_argument("--opset", type=int, metavar="N", help=f"ONNX opset to pre-check at (default {DEFAULT_OPSET})")
+    p.add_argument("--timeout", type=float, default=SCAN_TIMEOUT, metavar="S",
+                   help=f"time limit per model, seconds (default {SCAN_TIMEOUT:g})")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     p.set_defaults(run=run, restart=False)
 

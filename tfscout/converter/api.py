@@ -24,13 +24,14 @@ from tfscout.converter.plan import (
 )
 from tfscout.converter.progress import Progress, check_cancel, line_forwarder, say
 from tfscout.converter.publish import publish
-from tfscout.converter.report import DEFAULT_ATOL, DEFAULT_RTOL, ConversionReport, FrozenGraph, TensorInfo
+from tfscout.converter.report import ConversionReport, FrozenGraph, TensorInfo
 from tfscout.converter.tf2onnx_driver import run_tf2onnx
 from tfscout.converter.verify import check_and_compare, describe, write_constant_model
+from tfscout.defaults import DEFAULT_ATOL, DEFAULT_RTOL, DEFAULT_TIMEOUT
 from tfscout.errors import UnknownNameError, UsageError, require
 from tfscout.inspector.api import inspect_model
 from tfscout.inspector.rank import shape_suffix
-from tfscout.procs import DEFAULT_TIMEOUT, run_function
+from tfscout.procs import run_function
 
 SEED = 0
 

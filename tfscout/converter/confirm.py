@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from tfscout.converter.tf2onnx_log import Tf2onnxLog, parse_tf2onnx_log
+from tfscout.defaults import DEFAULT_TIMEOUT
 from tfscout.errors import ModelProblem, RunnerError, require
 from tfscout.inspector.graph import GraphAnalysis
 from tfscout.inspector.precheck import PrecheckResult, unsupported_set
@@ -25,7 +26,6 @@ from tfscout.inspector.rank import Interface, command_spec, tf2onnx_argv
 from tfscout.inspector.safety import scan_unsafe
 from tfscout.procs import run_command
 
-DEFAULT_TIMEOUT = 600.0
 _TAIL = 12
 
 

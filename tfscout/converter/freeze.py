@@ -27,6 +27,7 @@ from tfscout.converter.surgery import (
 )
 from tfscout.converter.verify import load_sample, seeded_feeds, shape_for_unknown_rank
 from tfscout.errors import ModelProblem
+from tfscout.inspector import optypes
 from tfscout.inspector.load import load_source
 from tfscout.inspector.safety import UNSAFE_OPS
 
@@ -99,7 +100,7 @@ def _extra_placeholders(edit: GraphEdit, log: SurgeryLog) -> list[PlannedInput]:
     fed = {node_of(f) for f in log.feed_names.values()}
     extra = []
     for name, node in edit.nodes.items():
-        if node.op in ("Placeholder", "PlaceholderV2") and name not in fed:
+        if node.op in optypes.PLAIN_PLACEHOLDER_OPS and name not in fed:
             shape = shape_dims(node.attr["shape"].shape) if "shape" in node.attr else None
             extra.append(PlannedInput(f"{name}:0", dtype_name(node.attr["dtype"].type), shape, node.op))
             log.feed_names[f"{name}:0"] = f"{name}:0"
@@ -206,8 +207,6 @@ def _settle_unknown_ranks(edit: GraphEdit, graph: Any, inputs: list[PlannedInput
 
 
 def _has_variables(edit: GraphEdit) -> bool:
-    from tfscout.inspector import optypes
-
     return any(node.op in optypes.VARIABLE_OPS for node in edit.nodes.values())
 
 

@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from tfscout.converter.report import TensorInfo
+from tfscout.defaults import DEFAULT_OPSET
 from tfscout.errors import ModelProblem, UsageError
 from tfscout.inspector import optypes
-from tfscout.inspector.precheck import DEFAULT_OPSET, validate_opset
+from tfscout.inspector.precheck import validate_opset
 from tfscout.inspector.report import OpIssue, Report, UnsafeOp
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tfscout.converter.report import ConversionReport, ModelStructure, TensorInfo
+from tfscout.inspector.formats import shape_text
 
 CONTRACT_KEYS = ("onnx", "inputs", "outputs", "opset", "verified", "max_abs_diff", "steps", "problems")
 _MARKS = {"done": "ok", "skipped": "--", "warning": "!!", "failed": "XX"}
@@ -18,8 +19,7 @@ def report_json(report: ConversionReport) -> dict[str, Any]:
 
 
 def _tensor(t: TensorInfo) -> str:
-    shape = "?" if t.shape is None else "[" + ",".join("?" if d < 0 else str(d) for d in t.shape) + "]"
-    return f"{t.name} {t.dtype or '?'}{shape}"
+    return f"{t.name} {t.dtype or '?'}{shape_text(t.shape)}"
 
 
 def _ops(structure: ModelStructure, limit: int = 8) -> str:

@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-DEFAULT_RTOL = 1e-3
-DEFAULT_ATOL = 1e-4
+from tfscout.defaults import DEFAULT_ATOL, DEFAULT_RTOL
 
 STAGES = ("inspect", "freeze", "repair", "reference", "tf2onnx", "validate", "verify", "write")
 

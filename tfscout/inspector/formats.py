@@ -1,8 +1,28 @@
-"""Formatters every renderer shares (the report's text, the pre-check's, the scan table, the converter's
-report and the TUI): sizes, colours.
+"""Formatters every renderer shares (the report's text, the pre-check's, node details, drawings, the scan
+table, the converter's report and the TUI): shapes, pre-check statuses, sizes, colours.
+
+Below ``explore`` and ``render``, which both use it.
 """
 
 from __future__ import annotations
+
+from tfscout.inspector.report import OpIssue
+
+
+def shape_text(shape: list[int] | None) -> str:
+    """``[?,28,28,1]``; ``?`` for an unknown dimension or an unknown rank."""
+    if shape is None:
+        return "?"
+    return "[" + ",".join("?" if d < 0 else str(d) for d in shape) + "]"
+
+
+def status_text(issue: OpIssue) -> str:
+    """A pre-check verdict as people read it: ``needs opset 18``, ``needs ai.onnx.contrib``, ``unsupported``."""
+    if issue.status == "needs_opset":
+        return f"needs opset {issue.min_opset}"
+    if issue.status == "needs_extra_opset":
+        return f"needs {issue.domain}"
+    return issue.status
 
 
 def human_size(n: int) -> str:

@@ -120,10 +120,16 @@ READER_OPS = frozenset({
 })
 
 
-PLACEHOLDER_OPS = frozenset({"Placeholder", "PlaceholderV2", "PlaceholderWithDefault"})
+# Tensors and where they come from.
+PLAIN_PLACEHOLDER_OPS = frozenset({"Placeholder", "PlaceholderV2"})
+PLACEHOLDER_OPS = PLAIN_PLACEHOLDER_OPS | frozenset({"PlaceholderWithDefault"})
 CONST_OPS = frozenset({"Const", "HostConst", "ImmutableConst"})
 VARIABLE_OPS = frozenset({"Variable", "VariableV2", "VarHandleOp", "TemporaryVariable", "AutoReloadVariable"})
-VARIABLE_READ_OPS = frozenset({"ReadVariableOp", "Identity"})
+# What a variable's value is read through (a ref variable's Identity, a resource's ReadVariableOp).
+VARIABLE_READ_OPS = frozenset({"Identity", "ReadVariableOp", "Snapshot"})
+IDENTITY_OPS = frozenset({"Identity", "IdentityN"})
+# Ops that hand on their input's value unchanged (small constants are read through them).
+VALUE_IDENTITY_OPS = frozenset({"Identity", "Snapshot"})
 ASSIGN_OPS = frozenset({
     "Assign", "AssignAdd", "AssignSub", "AssignVariableOp", "AssignAddVariableOp", "AssignSubVariableOp",
     "ScatterAdd", "ScatterDiv", "ScatterMax", "ScatterMin", "ScatterMul", "ScatterSub", "ScatterUpdate",
@@ -134,9 +140,14 @@ ASSIGN_OPS = frozenset({
     "IsVariableInitialized", "VarIsInitializedOp", "DestroyTemporaryVariable", "CountUpTo",
     "ResourceCountUpTo",
 })
-SAVE_RESTORE_OPS = frozenset({
-    "Save", "SaveV2", "SaveSlices", "Restore", "RestoreV2", "RestoreSlice", "MergeV2Checkpoints",
-    "ShardedFilename", "ShardedFilespec",
+# Plain writes of a variable (initializers, and fused batch norm's running averages).
+ASSIGN_VALUE_OPS = frozenset({"Assign", "AssignVariableOp"})
+# What a training graph moves its moving averages with: ``AssignSub(avg, (avg - x) * decay)`` or a plain write.
+MOVING_AVERAGE_UPDATE_OPS = ASSIGN_VALUE_OPS | frozenset({"AssignSub", "AssignSubVariableOp"})
+MOVING_AVERAGE_MATH_OPS = frozenset({"Mul", "Sub", "Identity", "Cast", "AddV2", "Add", "RealDiv", "Div", "Neg"})
+SAVE_OPS = frozenset({"Save", "SaveV2", "SaveSlices"})
+SAVE_RESTORE_OPS = SAVE_OPS | frozenset({
+    "Restore", "RestoreV2", "RestoreSlice", "MergeV2Checkpoints", "ShardedFilename", "ShardedFilespec",
 })
 SUMMARY_OPS = frozenset({
     "ScalarSummary", "HistogramSummary", "ImageSummary", "AudioSummary", "AudioSummaryV2",
@@ -145,18 +156,26 @@ SUMMARY_OPS = frozenset({
     "WriteRawProtoSummary", "CreateSummaryFileWriter", "CreateSummaryDbWriter", "FlushSummaryWriter",
     "CloseSummaryWriter", "SummaryWriter", "ImportEvent",
 })
-DEBUG_OPS = frozenset({"Assert", "Print", "PrintV2", "CheckNumerics", "CheckNumericsV2"})
+PRINT_OPS = frozenset({"Print", "PrintV2"})
+CHECK_NUMERICS_OPS = frozenset({"CheckNumerics", "CheckNumericsV2"})
+DEBUG_OPS = PRINT_OPS | CHECK_NUMERICS_OPS | frozenset({"Assert"})
 # Identity at inference: tf2onnx cannot convert Print, so it is bypassed before conversion.
 IDENTITY_AT_INFERENCE_OPS = frozenset({"Print", "CheckNumerics", "CheckNumericsV2", "StopGradient",
                                        "PreventGradient", "Snapshot", "DebugIdentity"})
+# The debug ops the converter turns into Identity (the others tf2onnx converts itself).
+BYPASSED_DEBUG_OPS = frozenset({"Print"}) | CHECK_NUMERICS_OPS
 NO_DATA_OPS = frozenset({"NoOp", "ControlTrigger"})
+# Ops that run host Python: no ONNX equivalent can exist.
+PY_FUNC_OPS = frozenset({"PyFunc", "PyFuncStateless", "EagerPyFunc"})
 TABLE_INIT_OPS = frozenset({"InitializeTable", "InitializeTableV2", "InitializeTableFromTextFile",
                             "InitializeTableFromTextFileV2", "InitializeTableFromDataset"})
 QUEUE_ENQUEUE_OPS = frozenset({"QueueEnqueue", "QueueEnqueueV2", "QueueEnqueueMany", "QueueEnqueueManyV2",
                                "QueueClose", "QueueCloseV2", "QueueSize", "QueueSizeV2",
                                "QueueIsClosed", "QueueIsClosedV2"})
-QUEUE_DEQUEUE_OPS = frozenset({"QueueDequeue", "QueueDequeueV2", "QueueDequeueMany", "QueueDequeueManyV2",
-                               "QueueDequeueUpTo", "QueueDequeueUpToV2"})
+QUEUE_DEQUEUE_MANY_OPS = frozenset({"QueueDequeueMany", "QueueDequeueManyV2"})
+QUEUE_DEQUEUE_UP_TO_OPS = frozenset({"QueueDequeueUpTo", "QueueDequeueUpToV2"})
+QUEUE_DEQUEUE_OPS = (frozenset({"QueueDequeue", "QueueDequeueV2"}) | QUEUE_DEQUEUE_MANY_OPS
+                     | QUEUE_DEQUEUE_UP_TO_OPS)
 ITERATOR_NEXT_OPS = frozenset({"IteratorGetNext", "IteratorGetNextSync", "MultiDeviceIteratorGetNextFromShard"})
 # Decoding raw bytes into tensors: the start of an input pipeline.
 DECODE_OPS = frozenset({
@@ -166,21 +185,36 @@ DECODE_OPS = frozenset({
     "ParseSequenceExample", "ParseSequenceExampleV2", "ParseSingleSequenceExample", "ParseTensor",
     "ReadFile", "ReaderRead", "ReaderReadV2", "ReaderReadUpTo", "ReaderReadUpToV2",
 })
+# The image decoders whose output is [height, width, channels].
+IMAGE_DECODE_OPS = frozenset({"DecodeJpeg", "DecodeAndCropJpeg", "DecodePng", "DecodeBmp", "DecodeImage",
+                              "DecodeWebP"})
 # Signal processing that usually sits right after decoding and that ONNX has no operator for.
 FEATURE_EXTRACTION_OPS = frozenset({"AudioSpectrogram", "Mfcc", "AudioMicrofrontend"})
 PIPELINE_OPS = DECODE_OPS | FEATURE_EXTRACTION_OPS | QUEUE_DEQUEUE_OPS | ITERATOR_NEXT_OPS
+# TF1 control flow.
 SWITCH_OPS = frozenset({"Switch", "RefSwitch"})
+MERGE_OPS = frozenset({"Merge", "RefMerge"})
+ENTER_OPS = frozenset({"Enter", "RefEnter"})
+EXIT_OPS = frozenset({"Exit", "RefExit"})
+NEXT_ITERATION_OPS = frozenset({"NextIteration", "RefNextIteration"})
+WHILE_LOOP_OPS = ENTER_OPS | EXIT_OPS | NEXT_ITERATION_OPS | frozenset({"LoopCond"})
+CONTROL_FLOW_OPS = SWITCH_OPS | MERGE_OPS | WHILE_LOOP_OPS
+IF_OPS = frozenset({"If", "StatelessIf"})
 SELECT_OPS = frozenset({"Select", "SelectV2"})
 RANDOM_OPS = frozenset({"RandomUniform", "RandomUniformInt", "RandomStandardNormal", "TruncatedNormal",
                         "RandomShuffle", "Multinomial", "RandomGamma", "RandomPoisson", "RandomPoissonV2"})
 BATCH_NORM_OPS = frozenset({"FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3"})
 LOSS_OPS = frozenset({"SoftmaxCrossEntropyWithLogits", "SparseSoftmaxCrossEntropyWithLogits"})
+# A scalar of one of these looks like a summary statistic, not a model output.
 REDUCTION_OPS = frozenset({"Mean", "Sum", "Max", "Min", "Prod", "L2Loss"})
 # Ops that answer with facts about a tensor, not with its values.
 SHAPE_OPS = frozenset({"Shape", "ShapeN", "Size", "Rank", "VariableShape", "TensorArraySizeV3"})
-# TF1 control flow.
-CONTROL_FLOW_OPS = frozenset({"Switch", "RefSwitch", "Merge", "RefMerge", "Enter", "RefEnter", "Exit", "RefExit",
-                              "NextIteration", "RefNextIteration", "LoopCond"})
+# Arithmetic.
+ADD_OPS = frozenset({"Add", "AddV2"})
+DIV_OPS = frozenset({"RealDiv", "Div", "TrueDiv"})
+COMPARISON_OPS = frozenset({"Greater", "GreaterEqual", "Less", "LessEqual"})
+GATHER_OPS = frozenset({"GatherV2", "Gather", "ResourceGather", "GatherNd"})
+MATMUL_OPS = frozenset({"MatMul", "_FusedMatMul", "BatchMatMul", "BatchMatMulV2", "BatchMatMulV3"})
 # Ops whose output is best for a person: the classic last layers of a model.
 HEAD_OPS = frozenset({"Softmax", "Sigmoid", "ArgMax", "ArgMin", "TopKV2", "TopK", "LogSoftmax",
                       "NonMaxSuppression", "NonMaxSuppressionV2", "NonMaxSuppressionV3",
@@ -191,3 +225,75 @@ PASS_THROUGH_OPS = frozenset({"Identity", "IdentityN", "StopGradient", "Snapshot
 # Machinery of training, saving, summaries and initialisation: never an input or an output.
 MACHINERY_OPS = (OPTIMIZER_OPS | GRADIENT_OPS | ASSIGN_OPS | SAVE_RESTORE_OPS | SUMMARY_OPS | NO_DATA_OPS
                  | TABLE_INIT_OPS | QUEUE_ENQUEUE_OPS | frozenset({"Assert", "MakeIterator"}))
+# Never a model output: sources, machinery, pipelines and facts about shapes.
+NOT_OUTPUT_OPS = (PLACEHOLDER_OPS | CONST_OPS | VARIABLE_OPS | NO_DATA_OPS | MACHINERY_OPS | QUEUE_OPS
+                  | DATASET_OPS | READER_OPS | SHAPE_OPS | frozenset({"ReadVariableOp"}))
+# Control dependencies on these only order side effects (checks, updates, logging, saving): at inference
+# they are dropped.
+SIDE_EFFECT_OPS = (ASSIGN_OPS | SUMMARY_OPS | SAVE_RESTORE_OPS | QUEUE_ENQUEUE_OPS | NO_DATA_OPS | PRINT_OPS
+                   | frozenset({"Assert"}))
+
+# ---------------------------------------------------------------------------------------------
+# Patterns the analysis and the repairs follow
+
+# Ops a weight passes through before it enters computation (reads, casts, a while loop's Enter, a cond's Switch).
+WEIGHT_READ_OPS = frozenset({"Identity", "ReadVariableOp", "Cast"}) | ENTER_OPS | SWITCH_OPS
+# Arithmetic a loss is made of; with no weight among its inputs such a node belongs to the loss.
+LOSS_MATH_OPS = frozenset({
+    "Sub", "Add", "AddV2", "AddN", "Mul", "RealDiv", "Div", "DivNoNan", "Square", "SquaredDifference",
+    "Pow", "Abs", "Neg", "Log", "Exp", "Maximum", "Minimum", "Mean", "Sum", "Max", "Min", "L2Loss",
+    "Equal", "NotEqual", "Cast", "Reshape", "Squeeze", "Identity", "ExpandDims", "Sqrt", "Softplus",
+    "SoftmaxCrossEntropyWithLogits", "SparseSoftmaxCrossEntropyWithLogits", "SigmoidCrossEntropyWithLogits",
+    "OneHot", "StopGradient", "Relu", "Select", "SelectV2", "Greater", "Less", "LogicalAnd",
+    "ZerosLike", "OnesLike", "Log1p", "Tile", "Fill", "Shape", "Size", "Rank", "Range", "Pack",
+})
+# Ops a boolean mode flag passes through on its way to a Switch predicate or a Select condition.
+FLAG_LOGIC_OPS = frozenset({"Identity", "LogicalNot", "LogicalAnd", "LogicalOr", "Equal", "NotEqual", "Cast",
+                            "Switch", "RefSwitch", "Squeeze", "Reshape", "PlaceholderWithDefault", "Enter"})
+# Ops a dropout rate or keep probability passes through on its way to the RandomUniform it meets.
+DROPOUT_RATE_OPS = frozenset({"Identity", "Cast", "Reshape", "Squeeze", "RealDiv", "Div", "Enter", "Sub",
+                              "PlaceholderWithDefault"})
+# What a dropout mask is made of: the random draw, arithmetic on constants (the rate, which may come from a
+# tf.cond or Select on a mode switch now constant) and, inside a while loop, Enter.
+DROPOUT_MASK_OPS = frozenset({"RandomUniform", "Mul", "Add", "AddV2", "Sub", "Floor", "GreaterEqual", "Greater",
+                              "Less", "LessEqual", "Cast", "Identity", "RealDiv", "Div", "Const", "Reshape",
+                              "Pack", "Enter", "Select", "SelectV2", "LogicalNot"})
+# The scaling of the kept units: ``x / keep`` or ``x * scale``.
+DROPOUT_SCALE_OPS = DIV_OPS | frozenset({"Mul"})
+# Ops through which an integer input keeps indexing the same table (for seeded feeds of ids).
+INDEX_PASS_OPS = frozenset({"Identity", "Reshape", "Cast", "ExpandDims", "Squeeze", "Transpose", "StridedSlice",
+                            "Unpack", "Pack", "ConcatV2", "Slice", "Split", "SplitV", "Snapshot", "Tile"})
+# Drawn grey in pictures: constants, variables and their reads.
+CONSTANT_LIKE_OPS = CONST_OPS | VARIABLE_OPS | VARIABLE_READ_OPS
+
+# ---------------------------------------------------------------------------------------------
+# Static shapes (graph/tensors.py)
+
+# The output has the shape of the first input.
+SAME_SHAPE_OPS = frozenset({
+    "Identity", "Relu", "Relu6", "Elu", "Selu", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Softplus",
+    "Softsign", "Cast", "Neg", "Exp", "Log", "Sqrt", "Rsqrt", "Square", "Abs", "StopGradient", "Snapshot",
+    "CheckNumerics", "CheckNumericsV2", "Print", "LeakyRelu", "Floor", "Ceil", "Round", "Sign",
+    "Reciprocal", "FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3", "BiasAdd", "LRN",
+    "PreventGradient", "Erf", "ZerosLike", "OnesLike", "L2Normalize", "ClipByValue", "Log1p",
+    "PlaceholderWithDefault", "Dequantize", "QuantizeAndDequantizeV2", "QuantizeAndDequantizeV3",
+    "Enter", "Exit", "Switch", "Merge", "NextIteration", "LogicalNot", "IsNan",
+})
+# Elementwise with numpy broadcasting.
+BROADCAST_OPS = frozenset({
+    "Add", "AddV2", "Sub", "Mul", "RealDiv", "Div", "DivNoNan", "Maximum", "Minimum", "Pow",
+    "SquaredDifference", "FloorDiv", "FloorMod", "Greater", "GreaterEqual", "Less", "LessEqual",
+    "Equal", "NotEqual", "LogicalAnd", "LogicalOr", "TruncateDiv",
+})
+# Reductions over the axes of their second input (with keep_dims).
+AXIS_REDUCTION_OPS = frozenset({"Mean", "Sum", "Max", "Min", "Prod", "All", "Any"})
+ARG_REDUCTION_OPS = frozenset({"ArgMax", "ArgMin"})
+POOL_OPS = frozenset({"MaxPool", "AvgPool"})
+WINDOW_OPS = POOL_OPS | frozenset({"Conv2D", "DepthwiseConv2dNative"})
+# Rearranging the dimensions of the first input.
+DIMENSION_OPS = frozenset({"Squeeze", "ExpandDims", "Reshape", "Transpose"})
+# The shape is computed from the first input's shape ...
+FROM_FIRST_INPUT_SHAPE_OPS = (SAME_SHAPE_OPS | AXIS_REDUCTION_OPS | ARG_REDUCTION_OPS | WINDOW_OPS | DIMENSION_OPS
+                              | frozenset({"AudioSpectrogram", "Mfcc"}))
+# ... or from the shapes of the first inputs (up to three).
+FROM_INPUTS_SHAPE_OPS = BROADCAST_OPS | SELECT_OPS | frozenset({"MatMul"})

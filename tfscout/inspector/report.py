@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from tfscout.defaults import DEFAULT_OPSET
+
 
 @dataclass
 class TensorCandidate:
@@ -57,7 +59,7 @@ class UnsafeOp:
 @dataclass
 class OpsetAdvice:
     required: int | None = None
-    recommended: int = 15
+    recommended: int = DEFAULT_OPSET
 
 
 @dataclass

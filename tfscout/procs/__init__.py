@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from tfscout.procs.children import child_env, kill_group, load_target, signal_name
 from tfscout.procs.pool import WorkerPool
-from tfscout.procs.run import DEFAULT_TIMEOUT, CompletedRun, run_command, run_function
+from tfscout.procs.run import CompletedRun, run_command, run_function
 
 __all__ = [
-    "DEFAULT_TIMEOUT", "CompletedRun", "WorkerPool", "child_env", "kill_group", "load_target", "run_command",
+    "CompletedRun", "WorkerPool", "child_env", "kill_group", "load_target", "run_command",
     "run_function", "signal_name",
 ]

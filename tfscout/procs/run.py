@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tfscout.defaults import DEFAULT_TIMEOUT
 from tfscout.errors import RunnerError
 from tfscout.procs.children import child_env, kill_group, signal_name
 
-DEFAULT_TIMEOUT = 600.0
 CHILD_MODULE = "tfscout.procs.child"
 
 

@@ -30,7 +30,7 @@ def _const_bool(edit: GraphEdit, ref: str) -> bool | None:
             if t.tensor_content:
                 return bool(t.tensor_content[0]) != negate
             return None
-        if node.op in ("Identity", "Snapshot", "LogicalNot") and node.input:
+        if (node.op in optypes.VALUE_IDENTITY_OPS or node.op == "LogicalNot") and node.input:
             if node.op == "LogicalNot":
                 negate = not negate
             ref = next((i for i in node.input if not i.startswith("^")), "")
@@ -88,7 +88,7 @@ def _propagate_dead(edit: GraphEdit, dead_tensors: set[str], dead: set[str], swi
             node = edit.nodes.get(dst)
             if dst in dead or node is None or tensor not in edit.data_inputs(dst):
                 continue
-            if node.op in ("Merge", "RefMerge"):
+            if node.op in optypes.MERGE_OPS:
                 _prune_merge(edit, dst, dead_tensors, dead)
                 if dst not in dead:
                     continue

@@ -21,12 +21,6 @@ from tfscout.inspector import optypes
 from tfscout.inspector.graph import split_tensor_name
 from tfscout.inspector.load import dtype_name
 
-# Control dependencies on these only order side effects (checks, updates, logging, saving): at
-# inference they are dropped.
-SIDE_EFFECT_OPS = (optypes.ASSIGN_OPS | optypes.SUMMARY_OPS | optypes.SAVE_RESTORE_OPS
-                   | optypes.QUEUE_ENQUEUE_OPS | optypes.NO_DATA_OPS
-                   | frozenset({"Assert", "PrintV2", "Print"}))
-BYPASSED_OPS = frozenset({"Print", "CheckNumerics", "CheckNumericsV2"})
 MAX_NODES_LISTED = 12
 
 
@@ -59,7 +53,7 @@ def cut_inputs(edit: GraphEdit, inputs: list[PlannedInput], log: SurgeryLog) -> 
         node_name, port = split_tensor_name(spec.name)
         node = edit.nodes[node_name]
         dtype = spec.dtype or _attr_dtype(node) or "float32"
-        if node.op in ("Placeholder", "PlaceholderV2") and port == 0:
+        if node.op in optypes.PLAIN_PLACEHOLDER_OPS and port == 0:
             edit.set_shape_attr(node, "shape", spec.shape)
             log.feed_names[spec.name] = spec.name
             continue
@@ -170,7 +164,7 @@ class ControlPolicy:
         node = self.edit.nodes.get(src)
         if node is None:
             return False
-        if node.op in SIDE_EFFECT_OPS:
+        if node.op in optypes.SIDE_EFFECT_OPS:
             self.dropped.setdefault(node.op, set()).add(src)
             return False
         if src in self.data_needed:
@@ -194,7 +188,7 @@ class ControlPolicy:
             if name != src and name in self.data_needed:
                 continue  # what lies behind a needed node is judged at its own control edges
             node = self.edit.nodes[name]
-            if node.op in SIDE_EFFECT_OPS and node.op not in optypes.NO_DATA_OPS:
+            if node.op in optypes.SIDE_EFFECT_OPS and node.op not in optypes.NO_DATA_OPS:
                 found.append(name)
                 continue
             stack.extend(node_of(i) for i in node.input)
@@ -231,7 +225,7 @@ def bypass_debug_ops(edit: GraphEdit, log: SurgeryLog) -> None:
     """Print and CheckNumerics are identities at inference (tf2onnx cannot convert Print)."""
     bypassed = []
     for name, node in edit.nodes.items():
-        if node.op not in BYPASSED_OPS or not node.input:
+        if node.op not in optypes.BYPASSED_DEBUG_OPS or not node.input:
             continue
         first = next((i for i in node.input if not i.startswith("^")), None)
         if first is None:

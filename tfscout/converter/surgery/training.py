@@ -15,15 +15,6 @@ from tfscout.converter.surgery.graphedit import GraphEdit, as_identity, node_of,
 from tfscout.converter.surgery.repairs import SurgeryLog
 from tfscout.inspector import optypes
 
-_UPDATE_OPS = frozenset({"AssignSub", "AssignSubVariableOp", "Assign", "AssignVariableOp"})
-_READ_OPS = frozenset({"Identity", "ReadVariableOp", "Snapshot"})
-_ARITH_OPS = frozenset({"Mul", "Sub", "Identity", "Cast", "AddV2", "Add", "RealDiv", "Div", "Neg"})
-# What a dropout mask is made of: the random draw, arithmetic on constants (the rate, which may come
-# from a tf.cond or Select on a mode switch now constant) and, inside a while loop, Enter.
-_MASK_OPS = frozenset({"RandomUniform", "Mul", "Add", "AddV2", "Sub", "Floor", "GreaterEqual", "Greater",
-                       "Less", "LessEqual", "Cast", "Identity", "RealDiv", "Div", "Const", "Reshape", "Pack",
-                       "Enter", "Select", "SelectV2", "LogicalNot"})
-_SCALE_OPS = frozenset({"RealDiv", "Div", "Mul", "TrueDiv"})
 _HOPS = 10
 
 
@@ -36,7 +27,7 @@ def _variable_of(edit: GraphEdit, ref: str) -> str | None:
             return None
         if node.op in optypes.VARIABLE_OPS:
             return name
-        if node.op not in _READ_OPS or not node.input:
+        if node.op not in optypes.VARIABLE_READ_OPS or not node.input:
             return None
         ref = node.input[0]
     return None
@@ -46,12 +37,12 @@ def tracked_statistics(edit: GraphEdit) -> dict[str, str]:
     """Tensor -> the variable that an update op keeps as its moving average."""
     found: dict[str, str] = {}
     for node in edit.nodes.values():
-        if node.op not in _UPDATE_OPS or len(node.input) < 2:
+        if node.op not in optypes.MOVING_AVERAGE_UPDATE_OPS or len(node.input) < 2:
             continue
         var = _variable_of(edit, node.input[0])
         if var is None:
             continue
-        if node.op in ("Assign", "AssignVariableOp"):
+        if node.op in optypes.ASSIGN_VALUE_OPS:
             # newer fused batch norm writes the running average it computed itself
             value = tensor_key(node.input[1])
             if edit.nodes.get(node_of(value)) is not None and edit.op(node_of(value)) in optypes.BATCH_NORM_OPS:
@@ -74,7 +65,7 @@ def _statistic_in(edit: GraphEdit, value: str, var: str) -> str | None:
             continue
         seen.add(name)
         node = edit.nodes.get(name)
-        if node is None or node.op not in _ARITH_OPS:
+        if node is None or node.op not in optypes.MOVING_AVERAGE_MATH_OPS:
             continue
         inputs = [tensor_key(i) for i in node.input if not i.startswith("^")]
         if node.op == "Sub" and len(inputs) == 2:
@@ -194,7 +185,7 @@ def _is_random_mask(edit: GraphEdit, ref: str) -> bool:
         if node.op == "RandomUniform":
             random = True
             continue
-        if node.op not in _MASK_OPS:
+        if node.op not in optypes.DROPOUT_MASK_OPS:
             return False
         stack.extend((node_of(i), depth + 1) for i in node.input if not i.startswith("^"))
     return random
@@ -203,13 +194,13 @@ def _is_random_mask(edit: GraphEdit, ref: str) -> bool:
 def _dropped_input(edit: GraphEdit, scaled: str) -> str | None:
     """In ``x / keep`` or ``x * scale`` with a constant keep/scale, return ``x``."""
     node = edit.nodes.get(node_of(scaled))
-    if node is None or node.op not in _SCALE_OPS:
+    if node is None or node.op not in optypes.DROPOUT_SCALE_OPS:
         return None
     data = [tensor_key(i) for i in node.input if not i.startswith("^")]
     if len(data) != 2:
         return None
     a, b = data
-    if node.op in ("RealDiv", "Div", "TrueDiv"):
+    if node.op in optypes.DIV_OPS:
         return a if _const_only(edit, b) else None
     if _const_only(edit, b) and not _const_only(edit, a):
         return a

@@ -15,18 +15,18 @@ from tfscout.converter.surgery.repairs import SurgeryLog
 from tfscout.errors import ModelProblem
 from tfscout.inspector import optypes
 
-_SAVE_OPS = frozenset({"SaveV2", "Save", "SaveSlices"})
-_READ_OPS = frozenset({"Identity", "ReadVariableOp", "Snapshot"})
+# Where a Save op's tensors start among its inputs (after the prefix, the names and, in V2, the slices).
+_FIRST_SAVED = {"Save": 2, "SaveV2": 3, "SaveSlices": 3}
 
 
 def saver_keys(edit: GraphEdit) -> dict[str, tuple[str, str]]:
     """variable node -> (checkpoint key, slice spec) from the graph's Save nodes."""
     keys: dict[str, tuple[str, str]] = {}
     for node in edit.nodes.values():
-        if node.op not in _SAVE_OPS:
+        if node.op not in optypes.SAVE_OPS:
             continue
         inputs = [i for i in node.input if not i.startswith("^")]
-        first = 3 if node.op in ("SaveV2", "SaveSlices") else 2
+        first = _FIRST_SAVED[node.op]
         names = _strings(edit, inputs[1]) if len(inputs) > 1 else None
         slices = _strings(edit, inputs[2]) if node.op != "Save" and len(inputs) > 2 else None
         if names is None:
@@ -54,7 +54,7 @@ def _variable_behind(edit: GraphEdit, ref: str) -> str | None:
             return None
         if node.op in optypes.VARIABLE_OPS:
             return str(node.name)
-        if node.op not in _READ_OPS or not node.input:
+        if node.op not in optypes.VARIABLE_READ_OPS or not node.input:
             return None
         ref = node.input[0]
     return None
@@ -135,7 +135,7 @@ def initial_values(original: GraphEdit, names: list[str], allow_unsafe: bool) ->
     wanted = set(names)
     inits: dict[str, str] = {}
     for node in original.nodes.values():
-        if node.op in ("Assign", "AssignVariableOp") and len(node.input) >= 2:
+        if node.op in optypes.ASSIGN_VALUE_OPS and len(node.input) >= 2:
             target = node_of(node.input[0])
             if target in wanted and (target not in inits or node.name == f"{target}/Assign"):
                 inits[target] = tensor_key(node.input[1])

@@ -13,13 +13,10 @@ from typing import Any
 
 from tfscout.converter.report import TensorInfo
 from tfscout.errors import UsageError
+from tfscout.inspector import optypes
 
 UNKNOWN_DIM = 32
 INT_HIGH = 8
-_PASS_OPS = frozenset({"Identity", "Reshape", "Cast", "ExpandDims", "Squeeze", "Transpose", "StridedSlice",
-                       "Unpack", "Pack", "ConcatV2", "Slice", "Split", "SplitV", "Snapshot", "Tile"})
-_GATHER_OPS = frozenset({"GatherV2", "Gather", "ResourceGather", "GatherNd"})
-_RANK2_OPS = frozenset({"MatMul", "_FusedMatMul", "BatchMatMul", "BatchMatMulV2", "BatchMatMulV3"})
 
 
 def _consumers(tensor: Any, limit: int = 6) -> list[tuple[Any, int]]:
@@ -37,7 +34,7 @@ def _consumers(tensor: Any, limit: int = 6) -> list[tuple[Any, int]]:
                 for k, inp in enumerate(op.inputs):
                     if inp is t:
                         out.append((op, k))
-                if op.type in _PASS_OPS:
+                if op.type in optypes.INDEX_PASS_OPS:
                     nxt.extend(op.outputs)
         frontier = nxt
     return out
@@ -49,7 +46,7 @@ def _index_bound(tensor: Any) -> int | None:
 
     bounds = []
     for op, k in _consumers(tensor):
-        if op.type in _GATHER_OPS and k == 1:
+        if op.type in optypes.GATHER_OPS and k == 1:
             dim = op.inputs[0].shape
             if dim.rank and dim[0] is not None:
                 bounds.append(int(dim[0]))
@@ -70,7 +67,7 @@ def shape_for_unknown_rank(tensor: Any) -> tuple[list[int], str]:
             if target.rank is not None:
                 return [d if d is not None and d >= 0 else -1 for d in target.as_list()], \
                     f"the shape its Reshape {op.name} asks for"
-        if op.type in _RANK2_OPS:
+        if op.type in optypes.MATMUL_OPS:
             return ([-1, -1] if k < 2 else [-1]), f"the rank {op.type} {op.name} needs"
         if op.type == "BiasAdd":
             return ([-1] if k == 1 else [-1, -1]), f"the rank BiasAdd {op.name} needs"

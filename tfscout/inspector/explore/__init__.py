@@ -10,7 +10,6 @@ from tfscout.inspector.explore.nodeinfo import (
     TensorInfo,
     attr_text,
     describe_node,
-    shape_text,
 )
 from tfscout.inspector.explore.scopes import ROOT, ScopeChildren, ScopeIndex, leaf_name, natural_key
 from tfscout.inspector.explore.search import TIER_LABELS, NodeSearch, SearchResult
@@ -18,5 +17,5 @@ from tfscout.inspector.explore.search import TIER_LABELS, NodeSearch, SearchResu
 __all__ = [
     "ROOT", "TIER_LABELS", "Edge", "EdgeInfo", "Link", "Neighbourhood", "NodeInfo", "NodeSearch", "ScopeChildren",
     "ScopeIndex", "SearchResult", "TensorInfo", "around", "attr_text", "between", "describe_node", "leaf_name",
-    "link_tree", "natural_key", "shape_text",
+    "link_tree", "natural_key",
 ]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tfscout.inspector import optypes
+from tfscout.inspector.formats import shape_text
 from tfscout.inspector.graph import GraphAnalysis, TensorRef, const_value
 from tfscout.inspector.load import dtype_name, shape_dims
 
@@ -51,12 +52,6 @@ class NodeInfo:
     roles: list[str] = field(default_factory=list)
     value: str | None = None
     more_consumers: int = 0
-
-
-def shape_text(shape: list[int] | None) -> str:
-    if shape is None:
-        return "?"
-    return "[" + ",".join("?" if d < 0 else str(d) for d in shape) + "]"
 
 
 def _short(text: str) -> str:

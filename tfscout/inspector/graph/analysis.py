@@ -53,19 +53,10 @@ class GraphAnalysis:
     def in_loop(self) -> set[int]:
         """Nodes inside TF1 while-loop frames: below an Enter, above the matching Exit."""
         g = self.graph
-        seen: set[int] = set()
-        stack = [i for i, op in enumerate(g.ops) if op in ("Enter", "RefEnter")]
-        while stack:
-            i = stack.pop()
-            if i in seen:
-                continue
-            seen.add(i)
-            if g.ops[i] in ("Exit", "RefExit"):
-                continue
-            for dst, _s, _p in g.consumers[i]:
-                if dst not in seen:
-                    stack.append(dst)
-        return seen
+        enters = [i for i, op in enumerate(g.ops) if op in optypes.ENTER_OPS]
+        if not enters:
+            return set()
+        return g.descendants(enters, stop={i for i, op in enumerate(g.ops) if op in optypes.EXIT_OPS})
 
     @cached_property
     def pipeline_seeds(self) -> list[int]:
@@ -84,19 +75,9 @@ class GraphAnalysis:
     def value_reach(self) -> set[int]:
         """Nodes whose values depend on a data source (not only through Shape/Size/Rank)."""
         g = self.graph
-        seen: set[int] = set()
-        stack = list(self.data_sources)
-        while stack:
-            i = stack.pop()
-            if i in seen:
-                continue
-            seen.add(i)
-            if g.ops[i] in optypes.SHAPE_OPS:
-                continue
-            for dst, _s, _p in g.consumers[i]:
-                if dst not in seen:
-                    stack.append(dst)
-        return seen
+        if not self.data_sources:
+            return set()
+        return g.descendants(self.data_sources, stop={i for i, op in enumerate(g.ops) if op in optypes.SHAPE_OPS})
 
     @cached_property
     def near_random(self) -> set[int]:

@@ -12,11 +12,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from tfscout.inspector import optypes
 from tfscout.inspector.graph.opdefs import OpTable, default_op_table
 from tfscout.inspector.load import GraphDef, NodeDef
-
-NEXT_ITERATION_OPS = frozenset({"NextIteration", "RefNextIteration"})
-
 
 # No TF op has this many outputs: a reference to such a port is treated like a dangling one.
 MAX_PORT = 1 << 16
@@ -68,7 +66,7 @@ class Graph:
         self._build_edges()
         self._back = bytearray(n)  # 1 for NextIteration: its out-edges are while-loop back edges
         for i, op in enumerate(self.ops):
-            if op in NEXT_ITERATION_OPS:
+            if op in optypes.NEXT_ITERATION_OPS:
                 self._back[i] = 1
         self._topo: list[int] | None = None
         self._cyclic: list[int] = []
@@ -231,10 +229,11 @@ class Graph:
         return self._cyclic
 
     def ancestors(self, starts: Iterable[int], stop: set[int] | frozenset[int] = frozenset(),
-                  control: bool = False) -> set[int]:
+                  control: bool = False, cut: set[TensorRef] | frozenset[TensorRef] = frozenset()) -> set[int]:
         """Nodes reachable backwards from ``starts`` through data (and optionally control) edges.
 
-        Nodes in ``stop`` are included but not walked through.
+        Nodes in ``stop`` are included but not walked through; a data edge that reads a tensor in
+        ``cut`` is not followed (tf2onnx feeds a placeholder there).
         """
         seen: set[int] = set()
         stack = list(starts)
@@ -245,23 +244,33 @@ class Graph:
             seen.add(i)
             if i in stop:
                 continue
-            for src, _port in self.inputs[i]:
-                if src not in seen:
-                    stack.append(src)
+            if cut:
+                stack.extend(src for src, port in self.inputs[i] if src not in seen and TensorRef(src, port) not in cut)
+            else:
+                stack.extend(src for src, _port in self.inputs[i] if src not in seen)
             if control:
                 stack.extend(s for s in self.control_inputs[i] if s not in seen)
         return seen
 
-    def descendants(self, starts: Iterable[int], control: bool = False) -> set[int]:
+    def descendants(self, starts: Iterable[int], control: bool = False, stop: set[int] | frozenset[int] = frozenset(),
+                    through: frozenset[str] | None = None) -> set[int]:
+        """Nodes reachable forwards from ``starts`` through data (and optionally control) edges.
+
+        Nodes in ``stop`` are included but not walked through; with ``through``, only nodes of those
+        op types are entered (``starts`` always are).
+        """
         seen: set[int] = set()
         stack = list(starts)
+        ops = self.ops
         while stack:
             i = stack.pop()
             if i in seen:
                 continue
             seen.add(i)
+            if i in stop:
+                continue
             for dst, _slot, _port in self.consumers[i]:
-                if dst not in seen:
+                if dst not in seen and (through is None or ops[dst] in through):
                     stack.append(dst)
             if control:
                 stack.extend(d for d in self.control_consumers[i] if d not in seen)

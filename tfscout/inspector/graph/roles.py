@@ -24,15 +24,6 @@ OUTPUT_WORDS = frozenset({"output", "outputs", "out", "pred", "preds", "predicti
                           "score", "softmax", "classes", "class", "result", "results", "embedding",
                           "embeddings", "features", "detections", "boxes", "box", "landmarks", "inference",
                           "y", "yhat", "hat", "final"})
-# Arithmetic a loss is made of; with no weight among its inputs such a node belongs to the loss.
-_LOSS_MATH_OPS = frozenset({
-    "Sub", "Add", "AddV2", "AddN", "Mul", "RealDiv", "Div", "DivNoNan", "Square", "SquaredDifference",
-    "Pow", "Abs", "Neg", "Log", "Exp", "Maximum", "Minimum", "Mean", "Sum", "Max", "Min", "L2Loss",
-    "Equal", "NotEqual", "Cast", "Reshape", "Squeeze", "Identity", "ExpandDims", "Sqrt", "Softplus",
-    "SoftmaxCrossEntropyWithLogits", "SparseSoftmaxCrossEntropyWithLogits", "SigmoidCrossEntropyWithLogits",
-    "OneHot", "StopGradient", "Relu", "Select", "SelectV2", "Greater", "Less", "LogicalAnd",
-    "ZerosLike", "OnesLike", "Log1p", "Tile", "Fill", "Shape", "Size", "Rank", "Range", "Pack",
-})
 _WEIGHT_MIN_ELEMENTS = 4
 
 
@@ -84,15 +75,7 @@ def find_weights(graph: Graph) -> set[int]:
 
 def _weight_entries(graph: Graph, weights: set[int]) -> set[int]:
     """Nodes where a weight enters computation (through reads, Identity and loop Enter)."""
-    reads = set(weights)
-    stack = list(weights)
-    passthrough = {"Identity", "ReadVariableOp", "Enter", "RefEnter", "Switch", "RefSwitch", "Cast"}
-    while stack:
-        i = stack.pop()
-        for dst, _slot, _port in graph.consumers[i]:
-            if graph.ops[dst] in passthrough and dst not in reads:
-                reads.add(dst)
-                stack.append(dst)
+    reads = graph.descendants(weights, through=optypes.WEIGHT_READ_OPS)
     entries = set()
     for i in reads:
         for dst, _slot, _port in graph.consumers[i]:
@@ -228,7 +211,7 @@ def _loss_region(graph: Graph, roles: Roles) -> set[int]:
 
 def _joins_loss(graph: Graph, roles: Roles, region: set[int], i: int) -> bool:
     op = graph.ops[i]
-    if op not in _LOSS_MATH_OPS or op in optypes.HEAD_OPS:
+    if op not in optypes.LOSS_MATH_OPS or op in optypes.HEAD_OPS:
         return False
     if i in roles.weight_entry:
         return False

@@ -9,6 +9,7 @@ from __future__ import annotations
 import struct
 from typing import Any
 
+from tfscout.inspector import optypes
 from tfscout.inspector.graph.graph import Graph, TensorRef
 from tfscout.inspector.load import shape_dims
 
@@ -57,7 +58,7 @@ def scalar_value(graph: Graph, i: int) -> Any:
 def _through_identity(graph: Graph, ref: TensorRef) -> int:
     i = ref.node
     for _ in range(8):
-        if graph.ops[i] in ("Identity", "Snapshot") and graph.inputs[i]:
+        if graph.ops[i] in optypes.VALUE_IDENTITY_OPS and graph.inputs[i]:
             i = graph.inputs[i][0][0]
         else:
             break
@@ -74,21 +75,6 @@ def const_ints(graph: Graph, ref: TensorRef) -> list[int] | None:
         return None
 
 
-_SAME_SHAPE_OPS = frozenset({
-    "Identity", "Relu", "Relu6", "Elu", "Selu", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Softplus",
-    "Softsign", "Cast", "Neg", "Exp", "Log", "Sqrt", "Rsqrt", "Square", "Abs", "StopGradient", "Snapshot",
-    "CheckNumerics", "CheckNumericsV2", "Print", "LeakyRelu", "Floor", "Ceil", "Round", "Sign",
-    "Reciprocal", "FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3", "BiasAdd", "LRN",
-    "PreventGradient", "Erf", "ZerosLike", "OnesLike", "L2Normalize", "ClipByValue", "Log1p",
-    "PlaceholderWithDefault", "Dequantize", "QuantizeAndDequantizeV2", "QuantizeAndDequantizeV3",
-    "Enter", "Exit", "Switch", "Merge", "NextIteration", "LogicalNot", "IsNan",
-})
-_BROADCAST_OPS = frozenset({
-    "Add", "AddV2", "Sub", "Mul", "RealDiv", "Div", "DivNoNan", "Maximum", "Minimum", "Pow",
-    "SquaredDifference", "FloorDiv", "FloorMod", "Greater", "GreaterEqual", "Less", "LessEqual",
-    "Equal", "NotEqual", "LogicalAnd", "LogicalOr", "TruncateDiv",
-})
-_REDUCE_OPS = frozenset({"Mean", "Sum", "Max", "Min", "Prod", "All", "Any"})
 
 
 def _broadcast(a: Shape, b: Shape) -> Shape:
@@ -159,17 +145,17 @@ class ShapeInference:
             dims = shape_dims(shapes.list.shape[ref.port])
             if dims is not None:
                 return dims
-        if op in ("Placeholder", "PlaceholderV2", "PlaceholderWithDefault"):
+        if op in optypes.PLACEHOLDER_OPS:
             attr = g.attr(i, "shape")
             return shape_dims(attr.shape) if attr is not None else None
         if op == "Const":
             value = g.attr(i, "value")
             return shape_dims(value.tensor.tensor_shape) if value is not None else None
-        if op in ("IteratorGetNext", "IteratorGetNextSync"):
+        if op in optypes.ITERATOR_NEXT_OPS:
             attr = g.attr(i, "output_shapes")
             if attr is not None and ref.port < len(attr.list.shape):
                 return shape_dims(attr.list.shape[ref.port])
-        if op in ("VariableV2", "Variable", "VarHandleOp"):
+        if op in optypes.VARIABLE_OPS:
             attr = g.attr(i, "shape")
             return shape_dims(attr.shape) if attr is not None else None
         return self._decoded(ref)
@@ -186,7 +172,7 @@ class ShapeInference:
 
         if op == "DecodeWav":
             return [attr_int("desired_samples"), attr_int("desired_channels")] if ref.port == 0 else []
-        if op in ("DecodeJpeg", "DecodeAndCropJpeg", "DecodePng", "DecodeBmp", "DecodeImage", "DecodeWebP"):
+        if op in optypes.IMAGE_DECODE_OPS:
             return [-1, -1, attr_int("channels")]
         if op == "DecodeGif":
             return [-1, -1, -1, 3]
@@ -211,9 +197,9 @@ class ShapeInference:
         dims = shape_dims(attr.list.shape[ref.port])
         if dims is None:
             return None
-        if g.ops[i] in ("QueueDequeueMany", "QueueDequeueManyV2", "QueueDequeueUpTo", "QueueDequeueUpToV2"):
+        if g.ops[i] in optypes.QUEUE_DEQUEUE_MANY_OPS | optypes.QUEUE_DEQUEUE_UP_TO_OPS:
             n = const_ints(g, TensorRef(*g.inputs[i][1])) if len(g.inputs[i]) > 1 else None
-            batch = n[0] if n and g.ops[i].startswith("QueueDequeueMany") else -1
+            batch = n[0] if n and g.ops[i] in optypes.QUEUE_DEQUEUE_MANY_OPS else -1
             return [batch, *dims]
         return dims
 
@@ -224,13 +210,9 @@ class ShapeInference:
             return []
         op = g.ops[ref.node]
         ins = g.inputs[ref.node]
-        if op in _SAME_SHAPE_OPS or op in _REDUCE_OPS or op in ("ArgMax", "ArgMin", "Squeeze", "ExpandDims",
-                                                                 "Reshape", "Conv2D", "MaxPool", "AvgPool",
-                                                                 "DepthwiseConv2dNative", "Transpose"):
+        if op in optypes.FROM_FIRST_INPUT_SHAPE_OPS:
             return [TensorRef(*ins[0])] if ins else []
-        if op in ("AudioSpectrogram", "Mfcc"):
-            return [TensorRef(*ins[0])] if ins else []
-        if op in _BROADCAST_OPS or op in ("MatMul", "Select", "SelectV2"):
+        if op in optypes.FROM_INPUTS_SHAPE_OPS:
             return [TensorRef(*x) for x in ins[:3]]
         return []
 
@@ -244,26 +226,25 @@ class ShapeInference:
         ins = [TensorRef(*x) for x in g.inputs[i]]
         first = self.memo.get(ins[0]) if ins else None
         try:
-            if op in ("QueueDequeue", "QueueDequeueV2", "QueueDequeueMany", "QueueDequeueManyV2",
-                      "QueueDequeueUpTo", "QueueDequeueUpToV2"):
+            if op in optypes.QUEUE_DEQUEUE_OPS:
                 return self._queue_shape(ref)
-            if op in _SAME_SHAPE_OPS:
+            if op in optypes.SAME_SHAPE_OPS:
                 return list(first) if first is not None and ref.port == 0 else None
-            if op in _BROADCAST_OPS:
+            if op in optypes.BROADCAST_OPS:
                 return _broadcast(self.memo.get(ins[0]), self.memo.get(ins[1])) if len(ins) >= 2 else None
-            if op in ("Select", "SelectV2") and len(ins) == 3:
+            if op in optypes.SELECT_OPS and len(ins) == 3:
                 return _broadcast(self.memo.get(ins[1]), self.memo.get(ins[2]))
             if op == "MatMul" and len(ins) == 2:
                 return self._matmul(i, self.memo.get(ins[0]), self.memo.get(ins[1]))
             if first is None:
                 return None
-            if op in ("ArgMax", "ArgMin") and len(ins) == 2:
+            if op in optypes.ARG_REDUCTION_OPS and len(ins) == 2:
                 axis = const_ints(g, ins[1])
                 if axis:
                     a = axis[0] % len(first) if first else 0
                     return first[:a] + first[a + 1:]
                 return None
-            if op in _REDUCE_OPS and len(ins) == 2:
+            if op in optypes.AXIS_REDUCTION_OPS and len(ins) == 2:
                 return self._reduce(i, first, const_ints(g, ins[1]))
             if op == "Squeeze":
                 attr = g.attr(i, "squeeze_dims")
@@ -283,7 +264,7 @@ class ShapeInference:
             if op == "Transpose" and len(ins) == 2:
                 perm = const_ints(g, ins[1])
                 return [first[p] for p in perm] if perm and len(perm) == len(first) else None
-            if op in ("Conv2D", "DepthwiseConv2dNative", "MaxPool", "AvgPool"):
+            if op in optypes.WINDOW_OPS:
                 return self._window(i, op, first, ins)
             if op == "AudioSpectrogram" and len(first) == 2:
                 return self._spectrogram(i, first)
@@ -350,7 +331,7 @@ class ShapeInference:
             return None
         strides = list(g.attr(i, "strides").list.i) if g.attr(i, "strides") is not None else [1, 1, 1, 1]
         padding = g.attr(i, "padding").s.decode() if g.attr(i, "padding") is not None else "VALID"
-        if op in ("MaxPool", "AvgPool"):
+        if op in optypes.POOL_OPS:
             ksize = list(g.attr(i, "ksize").list.i) if g.attr(i, "ksize") is not None else [1, 1, 1, 1]
             kh, kw, cout = ksize[1], ksize[2], first[3]
         else:

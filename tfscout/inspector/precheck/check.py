@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from tfscout.defaults import DEFAULT_OPSET
 from tfscout.errors import UsageError
 from tfscout.inspector.graph import Graph, GraphAnalysis, TensorRef, function_library, functions_called
 from tfscout.inspector.precheck import rewrites
@@ -22,7 +23,6 @@ from tfscout.inspector.precheck.support import SupportTable, load_support_table
 from tfscout.inspector.precheck.verdicts import SEVERITY, Context, Verdict, node_verdict, table_verdict
 from tfscout.inspector.report import ModeSwitch, OpIssue
 
-DEFAULT_OPSET = 15
 BLOCKING = frozenset({"needs_opset", "needs_extra_opset", "unsupported"})
 _MAX_NODES_LISTED = 50
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from tfscout.inspector import optypes
 from tfscout.inspector.graph import GraphAnalysis
 
-# Ops that run host Python: no ONNX equivalent can exist.
-PYTHON_OPS = frozenset({"PyFunc", "PyFuncStateless", "EagerPyFunc"})
 _DOMAIN_HINTS = {
     "ai.onnx.contrib": "convert with --extra_opset ai.onnx.contrib:{v} and run the model with "
                        "onnxruntime-extensions (it implements these string ops)",
@@ -50,7 +48,7 @@ def _unsupported_hint(a: GraphAnalysis, op: str, nodes: list[str], part: str | N
     if op in optypes.GRADIENT_OPS or op in optypes.OPTIMIZER_OPS:
         return ("training machinery on the path: choose inference outputs (--outputs) or export an "
                 "inference graph")
-    if op in PYTHON_OPS:
+    if op in optypes.PY_FUNC_OPS:
         return (f"runs host Python, which ONNX cannot hold: cut the graph before {node} and run that part "
                 "outside the model")
     if op in optypes.PIPELINE_OPS or op in optypes.DATASET_OPS or op in optypes.QUEUE_OPS:
@@ -68,13 +66,6 @@ def _after(a: GraphAnalysis, nodes: list[str]) -> str:
     if not start:
         return f"{_first(nodes)}:0"
     depth = a.depth
-    seen = set(start)
-    stack = list(start)
-    while stack:
-        i = stack.pop()
-        for dst, _slot, _port in g.consumers[i]:
-            if dst not in seen and g.ops[dst] in kinds:
-                seen.add(dst)
-                stack.append(dst)
-    last = max(seen, key=lambda i: (depth[i], g.names[i]))
+    chain = g.descendants(start, through=kinds)
+    last = max(chain, key=lambda i: (depth[i], g.names[i]))
     return f"{g.names[last]}:0"

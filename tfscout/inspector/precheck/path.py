@@ -27,17 +27,7 @@ class PathModel:
 def conversion_subgraph(g: Graph, inputs: list[TensorRef], outputs: list[TensorRef]) -> set[int]:
     """Data ancestors of the outputs; an input tensor is a cut (tf2onnx puts a placeholder there)."""
     cut = set(inputs)
-    seen: set[int] = set()
-    stack = [r.node for r in outputs if r not in cut]
-    while stack:
-        i = stack.pop()
-        if i in seen:
-            continue
-        seen.add(i)
-        for src, port in g.inputs[i]:
-            if src not in seen and TensorRef(src, port) not in cut:
-                stack.append(src)
-    return seen
+    return g.ancestors([r.node for r in outputs if r not in cut], cut=cut)
 
 
 def _shape_is_constant(a: GraphAnalysis, i: int) -> bool:
@@ -94,21 +84,8 @@ def trace_path(a: GraphAnalysis, inputs: list[TensorRef], outputs: list[TensorRe
     const = fold_constants(a, sub, inputs, outputs, fixed or set())
     cut = set(inputs)
     output_nodes = {r.node for r in outputs if r not in cut}
-    live: list[int] = []
-    seen: set[int] = set()
-    stack = sorted(output_nodes)
-    while stack:
-        i = stack.pop()
-        if i in seen:
-            continue
-        seen.add(i)
-        if i in const:
-            continue  # a constant needs none of its inputs
-        live.append(i)
-        for src, port in g.inputs[i]:
-            if src not in seen and TensorRef(src, port) not in cut:
-                stack.append(src)
-    live.sort()
+    # a constant needs none of its inputs
+    live = sorted(i for i in g.ancestors(output_nodes, stop=const, cut=cut) if i not in const)
     return PathModel(subgraph=sub, constant=const & sub, live=live, output_nodes=output_nodes)
 
 

@@ -34,9 +34,8 @@ NEVER_FOLD_OPS = frozenset({
 NEEDS_STATE_OPS = frozenset({
     "ReadFile", "MatchingFiles", "WriteFile", "ImmutableConst", "InitializeTableFromTextFile",
     "InitializeTableFromTextFileV2", "LookupTableFind", "LookupTableFindV2", "LookupTableSize",
-    "LookupTableSizeV2", "LookupTableExport", "LookupTableExportV2", "PyFunc", "PyFuncStateless",
-    "EagerPyFunc",
-}) | optypes.QUEUE_OPS | optypes.READER_OPS | optypes.DATASET_OPS
+    "LookupTableSizeV2", "LookupTableExport", "LookupTableExportV2",
+}) | optypes.PY_FUNC_OPS | optypes.QUEUE_OPS | optypes.READER_OPS | optypes.DATASET_OPS
 # Frozen into Const by freeze_session (convert_variables_to_constants).
 FROZEN_OPS = optypes.VARIABLE_OPS
 # Freezing also rewrites the readers of a frozen variable (tensorflow convert_to_constants.py).
@@ -60,8 +59,8 @@ QDQ_OPSET = 10
 QDQ_AXIS_OPSET = 13
 
 # TF1 control flow: rewritten into ONNX Loop (while loops) or If (tf.cond) when the pattern matches.
-LOOP_OPS = frozenset({"Enter", "RefEnter", "Exit", "RefExit", "NextIteration", "RefNextIteration", "LoopCond"})
-COND_OPS = frozenset({"Switch", "RefSwitch", "Merge", "RefMerge"})
+LOOP_OPS = optypes.WHILE_LOOP_OPS
+COND_OPS = optypes.SWITCH_OPS | optypes.MERGE_OPS
 # TensorArray ops the loop rewriter turns into scan inputs and outputs (loop_rewriter_base.py).
 LOOP_TENSOR_ARRAY_OPS = frozenset({
     "TensorArrayV2", "TensorArrayV3", "TensorArrayReadV2", "TensorArrayReadV3", "TensorArrayWriteV2",

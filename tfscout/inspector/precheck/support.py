@@ -17,6 +17,8 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
+from tfscout.defaults import DEFAULT_OPSET
+
 DEFAULT_DOMAIN = ""
 _PREFIX = "tf2onnx-"
 
@@ -43,7 +45,7 @@ class SupportTable:
     tf2onnx_version: str
     ops: dict[str, dict[str, int]]
     max_opset: int = 18
-    default_opset: int = 15
+    default_opset: int = DEFAULT_OPSET
     domains: dict[str, int] = field(default_factory=dict)
     source: str = "shipped"  # shipped | cache | file | fallback
     path: str = ""
@@ -81,7 +83,7 @@ def table_from_dict(raw: dict[str, Any], source: str, path: str) -> SupportTable
     return SupportTable(
         tf2onnx_version=version,
         ops={str(op): {str(d): int(v) for d, v in domains.items()} for op, domains in ops.items()},
-        max_opset=int(raw.get("max_opset", 18)), default_opset=int(raw.get("default_opset", 15)),
+        max_opset=int(raw.get("max_opset", 18)), default_opset=int(raw.get("default_opset", DEFAULT_OPSET)),
         domains={str(d): int(v) for d, v in raw.get("domains", {}).items()}, source=source, path=path,
     )
 

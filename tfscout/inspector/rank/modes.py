@@ -18,8 +18,6 @@ EVAL_FLAG_WORDS = frozenset({"test", "testing", "eval", "evaluation", "inference
 KEEP_WORDS = frozenset({"keep", "kp", "keepprob"})
 RATE_WORDS = frozenset({"rate", "drop", "droprate"})
 _HOPS = 6
-_LOGIC_OPS = frozenset({"Identity", "LogicalNot", "LogicalAnd", "LogicalOr", "Equal", "NotEqual", "Cast",
-                        "Switch", "RefSwitch", "Squeeze", "Reshape", "PlaceholderWithDefault", "Enter"})
 
 
 def _default_value(a: GraphAnalysis, i: int) -> Any:
@@ -42,13 +40,13 @@ def _reaches_predicate(a: GraphAnalysis, p: int) -> str | None:
                 op = g.ops[dst]
                 if op in optypes.SWITCH_OPS and slot == 1:
                     return "decides a tf.cond (Switch predicate)"
-                if op in ("If", "StatelessIf") and slot == 0:
+                if op in optypes.IF_OPS and slot == 0:
                     return "decides a tf.cond (If predicate)"
                 if op in optypes.SELECT_OPS and slot == 0:
                     return "chooses between two branches (Select condition)"
                 if op in optypes.BATCH_NORM_OPS:
                     return "feeds batch normalisation"
-                if op in _LOGIC_OPS and dst not in seen:
+                if op in optypes.FLAG_LOGIC_OPS and dst not in seen:
                     seen.add(dst)
                     nxt.append(dst)
         frontier = nxt
@@ -76,15 +74,14 @@ def _dropout_form(a: GraphAnalysis, p: int) -> tuple[str, list[str]] | None:
                         seen.add(dst)
                         nxt.append((dst, not flip))
                     continue
-                if meets_random and op in ("Add", "AddV2"):
+                if meets_random and op in optypes.ADD_OPS:
                     kind = "rate" if flip else "keep"
                     return kind, ["added to RandomUniform then floored: the keep probability of tf.nn.dropout"]
-                if meets_random and op in ("GreaterEqual", "Greater", "Less", "LessEqual"):
+                if meets_random and op in optypes.COMPARISON_OPS:
                     kind = "keep" if flip else "rate"
                     return kind, ["compared with RandomUniform: the rate of tf.nn.dropout"
                                   + (" (given as 1 - keep_prob)" if flip else "")]
-                if op in ("Identity", "Cast", "Reshape", "Squeeze", "RealDiv", "Div", "Enter", "Sub",
-                          "PlaceholderWithDefault") and dst not in seen:
+                if op in optypes.DROPOUT_RATE_OPS and dst not in seen:
                     seen.add(dst)
                     nxt.append((dst, flip))
         frontier = nxt

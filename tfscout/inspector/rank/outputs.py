@@ -16,10 +16,6 @@ from tfscout.inspector.graph import (
 )
 from tfscout.inspector.load import FLOAT_DTYPES
 
-_NOT_OUTPUT_OPS = (optypes.PLACEHOLDER_OPS | optypes.CONST_OPS | optypes.VARIABLE_OPS | optypes.NO_DATA_OPS
-                   | optypes.MACHINERY_OPS | optypes.QUEUE_OPS | optypes.DATASET_OPS | optypes.READER_OPS
-                   | frozenset({"VarIsInitializedOp", "IsVariableInitialized", "ReadVariableOp"})
-                   | optypes.SHAPE_OPS)
 _HEAD_WALK_OPS = optypes.HEAD_OPS | optypes.PASS_THROUGH_OPS
 
 
@@ -41,7 +37,7 @@ def inference_sinks(a: GraphAnalysis) -> list[int]:
     roles = a.roles
     out = []
     for i in range(len(g)):
-        if not roles.inference(i) or g.ops[i] in _NOT_OUTPUT_OPS:
+        if not roles.inference(i) or g.ops[i] in optypes.NOT_OUTPUT_OPS:
             continue
         if any(roles.inference(dst) for dst, _s, _p in g.consumers[i]):
             continue
@@ -96,10 +92,10 @@ def score_output(a: GraphAnalysis, ref: TensorRef, max_depth: int, view_of: int 
     elif not auto:
         raw += 0.5
         reasons.append("named by the author")
-    if op in ("Identity", "IdentityN") and not auto:
+    if op in optypes.IDENTITY_OPS and not auto:
         raw += 0.5
         reasons.append("an Identity the author named, the usual way to mark an output")
-    if i in a.in_loop or op in ("Exit", "RefExit"):
+    if i in a.in_loop or op in optypes.EXIT_OPS:
         raw -= 1.0
         reasons.append("inside or at the exit of a while loop (often an unused final state)")
     if dtype in FLOAT_DTYPES:
@@ -137,7 +133,7 @@ def _views_above(a: GraphAnalysis, i: int) -> list[int]:
         if g.ops[i] not in _HEAD_WALK_OPS or not g.inputs[i]:
             break
         i = g.inputs[i][0][0]
-        if not roles.inference(i) or g.ops[i] in _NOT_OUTPUT_OPS:
+        if not roles.inference(i) or g.ops[i] in optypes.NOT_OUTPUT_OPS:
             break
         out.append(i)
     return out

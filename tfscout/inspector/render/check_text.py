@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tfscout.inspector.formats import status_text
 from tfscout.inspector.report import OpIssue, Report
 
 _NODES_SHOWN = 3
@@ -11,14 +12,6 @@ def _nodes(issue: OpIssue) -> str:
     shown = ", ".join(issue.nodes[:_NODES_SHOWN])
     more = len(issue.nodes) - _NODES_SHOWN
     return shown + (f" (+{more})" if more > 0 else "")
-
-
-def _status(issue: OpIssue) -> str:
-    if issue.status == "needs_opset":
-        return f"needs opset {issue.min_opset}"
-    if issue.status == "needs_extra_opset":
-        return f"needs {issue.domain}"
-    return issue.status
 
 
 def precheck_blocks(report: Report) -> bool:
@@ -42,11 +35,11 @@ def check_text(report: Report) -> str:
     out.append(head + f"  [{pre.get('table', '')}]")
     out.append(f"  {pre.get('subgraph_nodes', 0):,} nodes on the path, {pre.get('folded_nodes', 0):,} folded into "
                f"constants, {pre.get('checked_nodes', 0):,} reach tf2onnx's handlers")
-    width = max([len(_status(i)) for i in report.unsupported] + [11])
+    width = max([len(status_text(i)) for i in report.unsupported] + [11])
     for issue in report.unsupported:
         if issue.status == "conditional":
             continue
-        out.append(f"  {_status(issue).ljust(width)}  {issue.op}: {_nodes(issue)}")
+        out.append(f"  {status_text(issue).ljust(width)}  {issue.op}: {_nodes(issue)}")
         if issue.hint:
             out.append(f"      - {issue.hint}")
     by_hint: dict[str, list[OpIssue]] = {}

@@ -17,12 +17,12 @@ from pathlib import Path
 from tfscout.errors import MissingDependencyError, TfscoutError, UsageError
 from tfscout.inspector import optypes
 from tfscout.inspector.explore import Neighbourhood
+from tfscout.inspector.formats import shape_text
 from tfscout.inspector.graph import Graph, GraphAnalysis, TensorRef
 
 PICTURE_FORMATS = ("svg", "png", "pdf")
 TEXT_FORMATS = ("dot", "gv")
 DOT_TIMEOUT = 120.0
-_CONST_OPS = frozenset({"Const", "VariableV2", "Variable", "VarHandleOp", "ReadVariableOp", "Identity"})
 
 
 def quote(text: str) -> str:
@@ -42,7 +42,7 @@ def _node_style(g: Graph, hood: Neighbourhood, i: int, inputs: set[int], outputs
         fill = "#c8f0c8"
     elif i in outputs:
         fill = "#c8dcff"
-    elif op in _CONST_OPS:
+    elif op in optypes.CONSTANT_LIKE_OPS:
         fill = "#eeeeee"
         attrs.append('fontcolor="#555555"')
     if fill:
@@ -101,9 +101,7 @@ def to_dot(g: Graph, hood: Neighbourhood, tensor_label: Callable[[TensorRef], st
 def tensor_caption(a: GraphAnalysis) -> Callable[[TensorRef], str]:
     """``float32 [?,28,28,1]`` for a tensor of ``a``: what each edge of a drawing says."""
     def caption(ref: TensorRef) -> str:
-        shape = a.shapes.shape(ref)
-        dims = "?" if shape is None else "[" + ",".join("?" if d < 0 else str(d) for d in shape) + "]"
-        return f"{a.graph.dtype(ref) or '?'} {dims}"
+        return f"{a.graph.dtype(ref) or '?'} {shape_text(a.shapes.shape(ref))}"
     return caption
 
 

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from tfscout.inspector.formats import Style, human_size
+from tfscout.inspector.formats import Style, human_size, shape_text
 from tfscout.inspector.report import Report, TensorCandidate
 
 _TOP = 5
-
-
-def _shape(shape: list[int] | None) -> str:
-    if shape is None:
-        return "?"
-    return "[" + ",".join("?" if d < 0 else str(d) for d in shape) + "]"
 
 
 def _candidate_lines(items: list[TensorCandidate], style: Style, full: bool) -> list[str]:
@@ -23,7 +17,7 @@ def _candidate_lines(items: list[TensorCandidate], style: Style, full: bool) -> 
     for c in shown:
         mark = style.green("*") if c.recommended else " "
         name = c.name.ljust(width)
-        meta = f"{c.dtype or '?':8} {_shape(c.shape):16} {c.score:4.2f}"
+        meta = f"{c.dtype or '?':8} {shape_text(c.shape):16} {c.score:4.2f}"
         lines.append(f"  {mark} {style.bold(name) if c.recommended else name}  {meta}  {c.op}")
         for reason in c.reasons:
             lines.append(style.dim(f"      - {reason}"))

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tfscout.defaults import SCAN_TIMEOUT
 from tfscout.errors import UsageError
 from tfscout.inspector.scan.find import find_models
 from tfscout.inspector.scan.jobs import failed
@@ -21,7 +22,6 @@ from tfscout.inspector.scan.rows import ScanResult, ScanRow
 from tfscout.inspector.scan.state import ScanState, default_state_path, settings
 from tfscout.procs import WorkerPool
 
-DEFAULT_TIMEOUT = 300.0
 # What each worker process runs (see :mod:`.jobs`).
 WORKER_TARGET = "tfscout.inspector.scan:inspect_one"
 
@@ -30,7 +30,7 @@ Progress = Callable[[int, int, str], None]
 
 def scan_folder(folder: str | Path, jobs: int | None = None, opset: int | None = None,
                 state_path: str | Path | None = None, restart: bool = False,
-                timeout: float = DEFAULT_TIMEOUT, progress: Progress | None = None) -> ScanResult:
+                timeout: float = SCAN_TIMEOUT, progress: Progress | None = None) -> ScanResult:
     """Find, inspect and pre-check every model under ``folder``; rows sorted by path.
 
     ``progress(done, total, path)`` is called as models finish. With ``state_path=None`` the state

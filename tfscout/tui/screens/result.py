@@ -11,13 +11,11 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
+from tfscout.inspector.formats import shape_text
+
 
 def _number(value: float | None) -> str:
     return "-" if value is None else f"{value:.3g}"
-
-
-def _shape(shape: list[int] | None) -> str:
-    return "?" if shape is None else "[" + ",".join("?" if d < 0 else str(d) for d in shape) + "]"
 
 
 def verdict_text(report: Any, out: str) -> Text:
@@ -107,7 +105,7 @@ class ResultScreen(Screen[None]):
         for e in self.report.errors:
             table.add_row(e.name, Text("yes", style="bold green") if e.ok else Text("NO", style="bold red"),
                           _number(e.max_abs_diff), _number(e.max_rel_diff), f"{e.mismatched}/{e.total}",
-                          _shape(e.tf_shape), _shape(e.onnx_shape), e.note)
+                          shape_text(e.tf_shape), shape_text(e.onnx_shape), e.note)
         if not self.report.errors:
             table.add_row("(no comparison was made)", "", "", "", "", "", "", "")
 

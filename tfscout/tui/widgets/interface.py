@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tfscout.inspector.explore import shape_text
+from tfscout.inspector.formats import shape_text
 from tfscout.inspector.report import ModeSwitch, Report, TensorCandidate
 
 CHOSEN = "✓"

@@ -7,19 +7,12 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from tfscout.inspector.report import OpIssue, Report
+from tfscout.inspector.formats import status_text
+from tfscout.inspector.report import Report
 
 _NODES_SHOWN = 3
 STATUS_STYLE = {"supported": "green", "conditional": "yellow", "needs_opset": "yellow",
                 "needs_extra_opset": "yellow", "unsupported": "bold red"}
-
-
-def status_text(issue: OpIssue) -> str:
-    if issue.status == "needs_opset":
-        return f"needs opset {issue.min_opset}"
-    if issue.status == "needs_extra_opset":
-        return f"needs {issue.domain}"
-    return issue.status
 
 
 def summary_line(report: Report) -> Text:
