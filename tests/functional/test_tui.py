@@ -389,7 +389,7 @@ async def test_ops_table_and_subgraph_export(sample, tmp_path):
         on_path = {}
         for i in screen.iface.subgraph:
             on_path[g.ops[i]] = on_path.get(g.ops[i], 0) + 1
-        statuses = screen.report.precheck.get("op_types", {})
+        statuses = screen.report.precheck.op_types
         for k in range(table.row_count):
             op, n, path, status = (str(c) for c in table.get_row_at(k))
             assert int(n.replace(",", "")) == counts[op]

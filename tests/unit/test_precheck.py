@@ -320,8 +320,9 @@ def test_op_tensorflow_does_not_register_blocks_loading_even_off_the_path(table:
 
 def test_summary_is_json_ready(table: SupportTable) -> None:
     import json
+    from dataclasses import asdict
 
     a = analysis(placeholder("x"), unary("bad", "Lgamma", "x"))
-    summary = check(a, table, ["x:0"], ["bad:0"]).summary()
+    summary = asdict(check(a, table, ["x:0"], ["bad:0"]).summary())
     assert json.loads(json.dumps(summary)) == summary
     assert summary["ran"] and summary["blocking"] == ["Lgamma"] and summary["op_types"]["Lgamma"] == "unsupported"

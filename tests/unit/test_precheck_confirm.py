@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tfscout.cmd.check import parse_extra_opsets
-from tfscout.converter.confirm import compare
+from tfscout.converter.confirm import compare_with_tf2onnx
 from tfscout.converter.tf2onnx_log import parse_tf2onnx_log
 from tfscout.errors import UsageError
 from tfscout.inspector.precheck import PrecheckResult
@@ -32,14 +32,14 @@ def test_agreement_lists_no_disagreement_and_resolves_conditionals() -> None:
     fast = result([OpIssue("DecodeWav", ["decoded_sample_data"], "unsupported"),
                    OpIssue("Counter", ["Counter"], "unsupported"),
                    OpIssue("Enter", ["while/Enter"], "conditional")], ["MatMul"])
-    disagreements, outcomes = compare(fast, parse_tf2onnx_log(LOG), reached_handlers=True)
+    disagreements, outcomes = compare_with_tf2onnx(fast, parse_tf2onnx_log(LOG), reached_handlers=True)
     assert disagreements == []
     assert outcomes == {"Enter": "converted"}
 
 
 def test_missed_and_false_alarm_are_named() -> None:
     fast = result([OpIssue("Mfcc", ["Mfcc"], "unsupported")], ["DecodeWav", "MatMul"])
-    disagreements, _ = compare(fast, parse_tf2onnx_log(LOG), reached_handlers=True)
+    disagreements, _ = compare_with_tf2onnx(fast, parse_tf2onnx_log(LOG), reached_handlers=True)
     kinds = {(d.op, d.kind, d.fast) for d in disagreements}
     assert kinds == {("DecodeWav", "missed", "supported"), ("Counter", "missed", "not on the path"),
                      ("Mfcc", "false_alarm", "unsupported")}
@@ -48,14 +48,14 @@ def test_missed_and_false_alarm_are_named() -> None:
 def test_a_conditional_op_tf2onnx_did_not_convert_is_an_outcome_not_a_disagreement() -> None:
     fast = result([OpIssue("Enter", ["while/Enter"], "conditional")], [])
     log = parse_tf2onnx_log(["ERROR - Tensorflow op [while/Enter: Enter] is not supported"])
-    disagreements, outcomes = compare(fast, log, reached_handlers=True)
+    disagreements, outcomes = compare_with_tf2onnx(fast, log, reached_handlers=True)
     assert disagreements == [] and outcomes == {"Enter": "not supported"}
 
 
 def test_when_tf2onnx_stopped_early_nothing_counts_as_a_false_alarm() -> None:
     fast = result([OpIssue("Lgamma", ["lg"], "unsupported"), OpIssue("Merge", ["m"], "conditional")], [])
     log = parse_tf2onnx_log(["Traceback (most recent call last):", "  File x", "ValueError: bad graph"])
-    disagreements, outcomes = compare(fast, log, reached_handlers=False)
+    disagreements, outcomes = compare_with_tf2onnx(fast, log, reached_handlers=False)
     assert disagreements == [] and outcomes == {"Merge": "unknown"}
     assert log.exception == "ValueError: bad graph"
 

@@ -20,7 +20,6 @@ from tfscout.converter.plan import (
     apply_switches,
     check_output_path,
     plan_from_report,
-    refuse_unsafe,
 )
 from tfscout.converter.progress import Progress, check_cancel, line_forwarder, say
 from tfscout.converter.publish import publish
@@ -31,6 +30,7 @@ from tfscout.defaults import DEFAULT_ATOL, DEFAULT_RTOL, DEFAULT_TIMEOUT
 from tfscout.errors import UnknownNameError, UsageError, require
 from tfscout.inspector.api import inspect_model
 from tfscout.inspector.rank import shape_suffix
+from tfscout.inspector.safety import refuse_unsafe
 from tfscout.procs import run_function
 
 SEED = 0
@@ -49,7 +49,8 @@ def _plan(path: str | Path, inputs: str | list[str] | None, outputs: str | list[
     plan = plan_from_report(report, tags, opset, allow_unsafe)
     if switches:
         apply_switches(plan, report, switches)
-    refuse_unsafe(plan)
+    if not plan.allow_unsafe:
+        refuse_unsafe(plan.unsafe, plan.model)
     return plan
 
 

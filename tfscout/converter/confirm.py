@@ -17,13 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tfscout.converter.tables import support_table_for_installed
 from tfscout.converter.tf2onnx_log import Tf2onnxLog, parse_tf2onnx_log
 from tfscout.defaults import DEFAULT_TIMEOUT
-from tfscout.errors import ModelProblem, RunnerError, require
+from tfscout.errors import RunnerError, require
+from tfscout.inspector.api import analyse_path, report_for
 from tfscout.inspector.graph import GraphAnalysis
-from tfscout.inspector.precheck import PrecheckResult, unsupported_set
-from tfscout.inspector.rank import Interface, command_spec, tf2onnx_argv
-from tfscout.inspector.safety import scan_unsafe
+from tfscout.inspector.precheck import PrecheckResult, run_precheck, unsupported_set
+from tfscout.inspector.rank import Interface, choose_interface, command_spec, tf2onnx_argv
+from tfscout.inspector.report import Report
+from tfscout.inspector.safety import refuse_unsafe, scan_unsafe
 from tfscout.procs import run_command
 
 _TAIL = 12
@@ -71,7 +74,7 @@ class ConfirmResult:
         return data
 
 
-def compare(result: PrecheckResult, log: Tf2onnxLog, reached_handlers: bool) -> tuple[list[Disagreement], dict[str, str]]:
+def compare_with_tf2onnx(result: PrecheckResult, log: Tf2onnxLog, reached_handlers: bool) -> tuple[list[Disagreement], dict[str, str]]:
     """Differences between the pre-check and tf2onnx's log, and how each conditional op turned out."""
     fast_blocking = unsupported_set(result)
     conditional = {op for op, status in result.statuses.items() if status == "conditional"}
@@ -106,24 +109,13 @@ def _source_for_tf2onnx(a: GraphAnalysis, tmp: Path) -> Any:
     return dataclasses.replace(source, format="graphdef", model_file=str(binary))
 
 
-def refuse_unsafe_subgraph(a: GraphAnalysis, iface: Interface) -> None:
-    """Raise ModelProblem when tf2onnx would run ops that touch the host (it folds constants in TensorFlow)."""
-    unsafe = [u for u in scan_unsafe(a.graph, iface.subgraph) if u.in_subgraph]
-    if unsafe:
-        ops = ", ".join(f"{u.op} ({u.reasons[0]})" for u in unsafe[:4])
-        raise ModelProblem(f"the graph between the inputs and outputs holds ops that touch files or run host "
-                           f"code: {ops}, e.g. node {unsafe[0].nodes[0]}; a tf2onnx trial conversion would "
-                           "execute them (it folds constants by running TensorFlow)",
-                           "cut them away with --inputs/--outputs, or pass --allow-unsafe if you trust this model",
-                           path=a.source.path)
-
-
 def confirm_precheck(a: GraphAnalysis, iface: Interface, result: PrecheckResult,
                      timeout: float = DEFAULT_TIMEOUT, cancel: threading.Event | None = None,
                      on_line: Callable[[str], None] | None = None, allow_unsafe: bool = False) -> ConfirmResult:
     """Run tf2onnx on the same subgraph at the same opset as ``result`` and compare the answers."""
     if not allow_unsafe:
-        refuse_unsafe_subgraph(a, iface)
+        refuse_unsafe(scan_unsafe(a.graph, iface.subgraph), a.source.path,
+                      "a tf2onnx trial conversion would execute them (it folds constants by running TensorFlow)")
     require("tf2onnx", "convert")
     extra = ",".join(f"{d}:{v}" for d, v in sorted(result.extra_opsets.items())) or None
     with tempfile.TemporaryDirectory(prefix="tfscout-confirm-") as tmp_name:
@@ -142,7 +134,7 @@ def confirm_precheck(a: GraphAnalysis, iface: Interface, result: PrecheckResult,
         if run.crashed and log.exception is None:
             log.exception = f"tf2onnx crashed ({run.signal_name()})"
         reached = out.exists() or bool(log.unsupported) or bool(log.failed_nodes)
-    disagreements, outcomes = compare(result, log, reached)
+    disagreements, outcomes = compare_with_tf2onnx(result, log, reached)
     return ConfirmResult(
         command=command, seconds=run.seconds, returncode=run.returncode, timed_out=run.timed_out,
         reached_handlers=reached, unsupported=log.unsupported, failed_nodes=log.failed_nodes,
@@ -156,14 +148,12 @@ def confirm_precheck(a: GraphAnalysis, iface: Interface, result: PrecheckResult,
 class CheckOutcome:
     """``tfscout check``: the report with its pre-check, and the tf2onnx trial when asked for."""
 
-    report: Any
+    report: Report
     confirm: ConfirmResult | None = None
 
     @property
     def blocks(self) -> bool:
-        from tfscout.inspector.render import precheck_blocks
-
-        if precheck_blocks(self.report):
+        if self.report.blocks:
             return True
         c = self.confirm
         return c is not None and (not c.reached_handlers or bool(c.unsupported) or bool(c.failed_nodes))
@@ -175,41 +165,12 @@ def check_model(path: str, inputs: str | None = None, outputs: str | None = None
                 timeout: float = DEFAULT_TIMEOUT, on_line: Callable[[str], None] | None = None,
                 allow_unsafe: bool = False) -> CheckOutcome:
     """Pre-check a model (and with ``confirm``, convert the same subgraph with tf2onnx and compare)."""
-    from tfscout.converter.tables import support_table_for_installed
-    from tfscout.inspector.api import analyse_path, report_for
-    from tfscout.inspector.precheck import run_precheck
-    from tfscout.inspector.rank import choose_interface
-
     a = analyse_path(path, tags)
     iface = choose_interface(a, inputs, outputs, signature)
     table = support_table_for_installed()
-    report = report_for(a, iface, opset, support=table, extra_opsets=extra_opsets)
+    result = run_precheck(a, iface, opset, table, extra_opsets)
+    report = report_for(a, iface, opset, support=table, extra_opsets=extra_opsets, check=result)
     if not confirm:
         return CheckOutcome(report)
-    result = run_precheck(a, iface, opset, table, extra_opsets)
     return CheckOutcome(report, confirm_precheck(a, iface, result, timeout=timeout, on_line=on_line,
                                                  allow_unsafe=allow_unsafe))
-
-
-def confirm_text(c: ConfirmResult) -> str:
-    peak = f", peak {c.peak_rss_mb / 1024:.1f} GB" if c.peak_rss_mb else ""
-    out = ["", f"Confirmed with a tf2onnx trial conversion ({c.seconds:.1f} s{peak})"]
-    if not c.reached_handlers:
-        out.append("  tf2onnx stopped before it checked the ops: " + (c.exception or f"exit {c.returncode}"))
-        out.extend(f"    | {line}" for line in c.log_tail[-4:])
-    elif c.agrees:
-        names = ", ".join(sorted(c.unsupported)) or "none"
-        out.append(f"  agrees with the pre-check; tf2onnx reported as not supported: {names}")
-    for d in c.disagreements:
-        what = ("tf2onnx did not convert it, the pre-check said " if d.kind == "missed"
-                else "the pre-check flagged it, tf2onnx converted it: ")
-        out.append(f"  DISAGREES on {d.op}: {what}{d.fast} ({', '.join(d.nodes[:3])})")
-    for outcome in ("converted", "not supported", "unknown"):
-        ops = [op for op, o in c.conditional_outcomes.items() if o == outcome]
-        if ops:
-            out.append(f"  conditional ops {outcome}: {', '.join(ops)}")
-    if c.failed_nodes:
-        out.append(f"  tf2onnx handlers failed on {len(c.failed_nodes)} node(s): {', '.join(c.failed_nodes[:3])}")
-    if c.reached_handlers and c.exception:
-        out.append(f"  tf2onnx raised: {c.exception}")
-    return "\n".join(out) + "\n"

@@ -26,10 +26,10 @@ from tfscout.converter.surgery import (
     saver_keys,
 )
 from tfscout.converter.verify import load_sample, seeded_feeds, shape_for_unknown_rank
-from tfscout.errors import ModelProblem
 from tfscout.inspector import optypes
+from tfscout.inspector.graph import Graph
 from tfscout.inspector.load import load_source
-from tfscout.inspector.safety import UNSAFE_OPS
+from tfscout.inspector.safety import refuse_unsafe, unsafe_to_run
 
 
 def _merge_shape(planned: list[int] | None, inferred: list[int] | None) -> list[int] | None:
@@ -85,13 +85,10 @@ def _strip_placement(edit: GraphEdit) -> None:
 
 
 def _check_safety(edit: GraphEdit, plan: ConversionPlan) -> None:
-    found = sorted({node.op for node in edit.nodes.values() if node.op in UNSAFE_OPS})
-    if found and not plan.allow_unsafe:
-        nodes = [n for n, node in edit.nodes.items() if node.op in UNSAFE_OPS][:5]
-        raise ModelProblem(f"the frozen graph still holds ops that touch the host: {', '.join(found)} "
-                           f"(e.g. {', '.join(nodes)})",
-                           "cut them away with --inputs/--outputs, or pass --allow-unsafe if you trust this model",
-                           path=plan.model)
+    """The frozen graph, functions included, runs nothing that touches the host (unless allowed)."""
+    if not plan.allow_unsafe:
+        refuse_unsafe(unsafe_to_run(Graph(edit.to_graph_def())), plan.model,
+                      "running the frozen graph in TensorFlow would execute them")
 
 
 def _extra_placeholders(edit: GraphEdit, log: SurgeryLog) -> list[PlannedInput]:

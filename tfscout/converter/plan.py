@@ -12,7 +12,7 @@ from typing import Any
 
 from tfscout.converter.report import TensorInfo
 from tfscout.defaults import DEFAULT_OPSET
-from tfscout.errors import ModelProblem, UsageError
+from tfscout.errors import UsageError
 from tfscout.inspector import optypes
 from tfscout.inspector.precheck import validate_opset
 from tfscout.inspector.report import OpIssue, Report, UnsafeOp
@@ -118,27 +118,6 @@ def apply_switches(plan: ConversionPlan, report: Report, values: dict[str, Any])
         plan.mode_switches.append(switch)
         by_name[name] = switch
         plan.inputs = [i for i in plan.inputs if i.name != name]
-
-
-def refuse_unsafe(plan: ConversionPlan) -> None:
-    """Raise ModelProblem when the subgraph holds ops that touch the host and the user did not allow it."""
-    if not plan.unsafe or plan.allow_unsafe:
-        return
-    first = plan.unsafe[0]
-    ops = ", ".join(f"{u.op} ({u.reasons[0] if u.reasons else 'touches the host'})" for u in plan.unsafe[:4])
-    nodes = [n for u in plan.unsafe for n in u.nodes][:6]
-    raise ModelProblem(
-        f"the graph between the inputs and outputs holds ops that touch files or run host code: {ops}; "
-        f"e.g. node {first.nodes[0] if first.nodes else '?'}; converting would execute them (tf2onnx folds "
-        "constants by running TensorFlow)",
-        "cut them away with --inputs/--outputs, or pass --allow-unsafe if you trust this model"
-        + (f" (nodes: {', '.join(nodes)})" if len(nodes) > 1 else ""),
-        path=plan.model,
-    )
-
-
-def is_placeholder_op(op: str) -> bool:
-    return op in optypes.PLACEHOLDER_OPS
 
 
 def check_output_path(out: str | Path, force: bool) -> Path:

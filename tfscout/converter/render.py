@@ -1,9 +1,11 @@
-"""Renderers of a ConversionReport: text for people, JSON (the DESIGN.md contract first) for scripts."""
+"""Renderers of a ConversionReport: text for people, JSON (the DESIGN.md contract first) for scripts; and the
+text of a tf2onnx trial conversion (``check --confirm``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from tfscout.converter.confirm import ConfirmResult
 from tfscout.converter.report import ConversionReport, ModelStructure, TensorInfo
 from tfscout.inspector.formats import shape_text
 
@@ -104,3 +106,28 @@ def report_text(report: ConversionReport, color: bool = False) -> str:
         written = f"{report.onnx} was written but " if report.onnx else "no ONNX file was written: "
         lines.append(paint(f"NOT verified: {written}the model is not proven to match TensorFlow", "31"))
     return "\n".join(lines) + "\n"
+
+
+def confirm_text(c: ConfirmResult) -> str:
+    """What ``check --confirm`` adds to the pre-check's text."""
+    peak = f", peak {c.peak_rss_mb / 1024:.1f} GB" if c.peak_rss_mb else ""
+    out = ["", f"Confirmed with a tf2onnx trial conversion ({c.seconds:.1f} s{peak})"]
+    if not c.reached_handlers:
+        out.append("  tf2onnx stopped before it checked the ops: " + (c.exception or f"exit {c.returncode}"))
+        out.extend(f"    | {line}" for line in c.log_tail[-4:])
+    elif c.agrees:
+        names = ", ".join(sorted(c.unsupported)) or "none"
+        out.append(f"  agrees with the pre-check; tf2onnx reported as not supported: {names}")
+    for d in c.disagreements:
+        what = ("tf2onnx did not convert it, the pre-check said " if d.kind == "missed"
+                else "the pre-check flagged it, tf2onnx converted it: ")
+        out.append(f"  DISAGREES on {d.op}: {what}{d.fast} ({', '.join(d.nodes[:3])})")
+    for outcome in ("converted", "not supported", "unknown"):
+        ops = [op for op, o in c.conditional_outcomes.items() if o == outcome]
+        if ops:
+            out.append(f"  conditional ops {outcome}: {', '.join(ops)}")
+    if c.failed_nodes:
+        out.append(f"  tf2onnx handlers failed on {len(c.failed_nodes)} node(s): {', '.join(c.failed_nodes[:3])}")
+    if c.reached_handlers and c.exception:
+        out.append(f"  tf2onnx raised: {c.exception}")
+    return "\n".join(out) + "\n"

@@ -11,17 +11,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from tfscout.defaults import DEFAULT_ATOL, DEFAULT_RTOL
+from tfscout.inspector.report import TensorInfo
 
 STAGES = ("inspect", "freeze", "repair", "reference", "tf2onnx", "validate", "verify", "write")
-
-
-@dataclass
-class TensorInfo:
-    """A tensor at the edge of a model: name (``x:0``), dtype and static shape (-1 unknown, None unknown rank)."""
-
-    name: str
-    dtype: str | None = None
-    shape: list[int] | None = None
 
 
 @dataclass

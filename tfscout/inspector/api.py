@@ -15,7 +15,7 @@ from tfscout.inspector.rank import (
     output_candidates,
     tf2onnx_command,
 )
-from tfscout.inspector.report import Report, SignatureInfo
+from tfscout.inspector.report import OpsetAdvice, Report, SignatureInfo
 from tfscout.inspector.safety import scan_unsafe
 
 
@@ -39,16 +39,19 @@ def _training_notes(a: GraphAnalysis, iface: Interface) -> list[str]:
 
 def report_for(a: GraphAnalysis, iface: Interface, opset: int | None = None,
                output_path: str = "model.onnx", support: SupportTable | None = None,
-               extra_opsets: dict[str, int] | None = None) -> Report:
+               extra_opsets: dict[str, int] | None = None, check: PrecheckResult | None = None) -> Report:
+    """The Report on a chosen interface: its candidates, the pre-check (at ``opset``, or ``check`` when it
+    already ran on this interface), the unsafe ops, and the tf2onnx command."""
     g = a.graph
     src = a.source
     inputs = input_candidates(a, iface)
     outputs = output_candidates(a, iface)
-    check: PrecheckResult = run_precheck(a, iface, opset, support, extra_opsets)
+    if check is None:
+        check = run_precheck(a, iface, opset, support, extra_opsets)
     extras = {**check.needed_extra_opsets, **check.extra_opsets}
     spec = command_spec(a, iface, opset or check.recommended_opset,
                         ",".join(f"{d}:{v}" for d, v in sorted(extras.items())) or None, output_path)
-    report = Report(
+    return Report(
         path=src.path, format=src.format, nodes=len(g), inputs=inputs, outputs=outputs,
         mode_switches=list(iface.mode_switches.values()),
         unsafe_ops=scan_unsafe(g, iface.subgraph),
@@ -63,12 +66,9 @@ def report_for(a: GraphAnalysis, iface: Interface, opset: int | None = None,
         subgraph_nodes=len(iface.subgraph), names_given=iface.given_inputs or iface.given_outputs,
         constants_on_disk=len(src.elided_constants), constant_bytes_on_disk=sum(src.elided_constants.values()),
         warnings=list(src.warnings) + g.warnings() + iface.notes + check.warnings,
+        unsupported=check.issues, opset=OpsetAdvice(check.required_opset, check.recommended_opset),
+        precheck=check.summary(),
     )
-    report.unsupported = check.issues
-    report.opset.required = check.required_opset
-    report.opset.recommended = check.recommended_opset
-    report.precheck = check.summary()
-    return report
 
 
 def inspect_model(path: str | Path, inputs: str | list[str] | None = None, outputs: str | list[str] | None = None,

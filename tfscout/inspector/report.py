@@ -9,6 +9,19 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from tfscout.defaults import DEFAULT_OPSET
+from tfscout.inspector.load import Signature
+
+# The verdicts on which tf2onnx will not convert an op (a conditional one depends on a rewriter).
+BLOCKING_STATUSES = frozenset({"needs_opset", "needs_extra_opset", "unsupported"})
+
+
+@dataclass
+class TensorInfo:
+    """A tensor: name (``x:0``), dtype and static shape (-1 for an unknown dimension, None for an unknown rank)."""
+
+    name: str
+    dtype: str | None = None
+    shape: list[int] | None = None
 
 
 @dataclass
@@ -47,6 +60,10 @@ class OpIssue:
     hint: str = ""
     domain: str | None = None
 
+    @property
+    def blocks(self) -> bool:
+        return self.status in BLOCKING_STATUSES
+
 
 @dataclass
 class UnsafeOp:
@@ -63,13 +80,41 @@ class OpsetAdvice:
 
 
 @dataclass
-class SignatureInfo:
-    name: str
-    method: str
-    inputs: dict[str, str]
-    outputs: dict[str, str]
-    tags: list[str] = field(default_factory=list)
+class SignatureInfo(Signature):
+    """A signature of the model, and whether the interface was taken from it."""
+
     used: bool = False
+
+
+@dataclass
+class PrecheckSummary:
+    """What the pre-check of a Report ran at and found (``ran`` is false until it ran)."""
+
+    ran: bool = False
+    opset: int | None = None
+    extra_opsets: list[str] = field(default_factory=list)  # enabled, as DOMAIN:VERSION
+    table: str = ""
+    subgraph_nodes: int = 0
+    folded_nodes: int = 0
+    checked_nodes: int = 0
+    blocking: list[str] = field(default_factory=list)  # op types tf2onnx will not convert
+    conditional: list[str] = field(default_factory=list)  # op types that depend on a rewriter
+    required_opset: int | None = None
+    recommended_opset: int | None = None
+    needed_extra_opsets: list[str] = field(default_factory=list)
+    load_blockers: dict[str, list[str]] = field(default_factory=dict)  # op types TensorFlow does not register
+    op_types: dict[str, str] = field(default_factory=dict)  # op type -> its worst status on the path
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def blocks(self) -> bool:
+        """Whether tf2onnx, run as checked, will not convert the path (or not even load the graph)."""
+        return bool(self.blocking or self.load_blockers)
+
+    @property
+    def blockers(self) -> list[str]:
+        """Every op type that blocks: one tf2onnx will not convert, or one TensorFlow cannot load."""
+        return sorted(set(self.blocking) | set(self.load_blockers))
 
 
 @dataclass
@@ -99,7 +144,7 @@ class Report:
     constants_on_disk: int = 0  # big constants whose values were not loaded (not needed to inspect)
     constant_bytes_on_disk: int = 0
     warnings: list[str] = field(default_factory=list)
-    precheck: dict[str, Any] = field(default_factory=dict)
+    precheck: PrecheckSummary = field(default_factory=PrecheckSummary)
 
     @property
     def recommended_inputs(self) -> list[TensorCandidate]:
@@ -111,7 +156,11 @@ class Report:
 
     @property
     def blocking(self) -> list[OpIssue]:
-        return [u for u in self.unsupported if u.status != "supported" and u.status != "conditional"]
+        return [u for u in self.unsupported if u.blocks]
+
+    @property
+    def blocks(self) -> bool:
+        return self.precheck.blocks
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -9,10 +9,15 @@ dependencies of what it runs, and the bodies of the functions it calls.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from tfscout.errors import ModelProblem
 from tfscout.inspector.graph import Graph, function_library, functions_called
 from tfscout.inspector.report import UnsafeOp
+
+# What comes of running an unsafe op, as the refusal says it (the default: converting).
+CONVERTING = "converting would execute them (tf2onnx folds constants by running TensorFlow)"
 
 UNSAFE_OPS: dict[str, str] = {
     "ReadFile": "reads any file on the host",
@@ -128,3 +133,28 @@ def scan_unsafe(graph: Graph, subgraph: set[int] | None = None) -> list[UnsafeOp
         out.append(UnsafeOp(op=op, nodes=[n for n, _ in nodes], reasons=[reason],
                             in_subgraph=any(inside for _, inside in nodes)))
     return out
+
+
+def unsafe_to_run(graph: Graph) -> list[UnsafeOp]:
+    """The host-touching ops that running all of ``graph`` would run (a frozen graph, an initializer)."""
+    return [u for u in scan_unsafe(graph, set(range(len(graph)))) if u.in_subgraph]
+
+
+def refuse_unsafe(unsafe: Iterable[UnsafeOp], path: str, consequence: str = CONVERTING) -> None:
+    """Raise ModelProblem when any of ``unsafe`` would run (``in_subgraph``).
+
+    The one refusal of freeze, convert, verify, ``check --confirm`` and the TUI; ``--allow-unsafe`` is
+    not calling it.
+    """
+    on_path = [u for u in unsafe if u.in_subgraph]
+    if not on_path:
+        return
+    ops = ", ".join(f"{u.op} ({u.reasons[0] if u.reasons else 'touches the host'})" for u in on_path[:4])
+    nodes = [n for u in on_path for n in u.nodes][:6]
+    raise ModelProblem(
+        f"the graph between the inputs and outputs holds ops that touch files or run host code: {ops}; "
+        f"e.g. node {nodes[0] if nodes else '?'}; {consequence}",
+        "cut them away with --inputs/--outputs, or pass --allow-unsafe if you trust this model"
+        + (f" (nodes: {', '.join(nodes)})" if len(nodes) > 1 else ""),
+        path=path,
+    )

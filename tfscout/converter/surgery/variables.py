@@ -130,7 +130,8 @@ class CheckpointValues:
 def initial_values(original: GraphEdit, names: list[str], allow_unsafe: bool) -> dict[str, Any]:
     """Values the graph's own initializers give ``names`` (run in TensorFlow); {} when they cannot."""
     from tfscout.converter.surgery.graphedit import tensor_key
-    from tfscout.inspector.safety import UNSAFE_OPS
+    from tfscout.inspector.graph import Graph
+    from tfscout.inspector.safety import unsafe_to_run
 
     wanted = set(names)
     inits: dict[str, str] = {}
@@ -144,7 +145,7 @@ def initial_values(original: GraphEdit, names: list[str], allow_unsafe: bool) ->
     sub = GraphEdit(original.to_graph_def())
     sub.prune(list(inits.values()))
     ops = {node.op for node in sub.nodes.values()}
-    if ops & optypes.VARIABLE_OPS or (ops & set(UNSAFE_OPS) and not allow_unsafe):
+    if ops & optypes.VARIABLE_OPS or (not allow_unsafe and unsafe_to_run(Graph(sub.to_graph_def()))):
         return {}
     for node in sub.nodes.values():
         node.device = ""

@@ -7,7 +7,6 @@ from tfscout.inspector.explore.neighbourhood import Edge, Link, Neighbourhood, a
 from tfscout.inspector.explore.nodeinfo import (
     EdgeInfo,
     NodeInfo,
-    TensorInfo,
     attr_text,
     describe_node,
 )
@@ -16,6 +15,6 @@ from tfscout.inspector.explore.search import TIER_LABELS, NodeSearch, SearchResu
 
 __all__ = [
     "ROOT", "TIER_LABELS", "Edge", "EdgeInfo", "Link", "Neighbourhood", "NodeInfo", "NodeSearch", "ScopeChildren",
-    "ScopeIndex", "SearchResult", "TensorInfo", "around", "attr_text", "between", "describe_node", "leaf_name",
+    "ScopeIndex", "SearchResult", "around", "attr_text", "between", "describe_node", "leaf_name",
     "link_tree", "natural_key",
 ]

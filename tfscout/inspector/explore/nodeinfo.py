@@ -12,17 +12,11 @@ from tfscout.inspector import optypes
 from tfscout.inspector.formats import shape_text
 from tfscout.inspector.graph import GraphAnalysis, TensorRef, const_value
 from tfscout.inspector.load import dtype_name, shape_dims
+from tfscout.inspector.report import TensorInfo
 
 _MAX_LIST = 8
 _MAX_TEXT = 120
 _MAX_EDGES = 500
-
-
-@dataclass
-class TensorInfo:
-    name: str
-    dtype: str | None
-    shape: list[int] | None
 
 
 @dataclass

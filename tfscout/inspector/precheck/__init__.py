@@ -8,7 +8,6 @@ Above ``graph``; it takes the interface as :class:`Endpoints` and imports nothin
 from __future__ import annotations
 
 from tfscout.inspector.precheck.check import (
-    BLOCKING,
     MIN_OPSET,
     Endpoints,
     PrecheckResult,
@@ -33,7 +32,7 @@ from tfscout.inspector.precheck.support import (
 from tfscout.inspector.precheck.verdicts import SEVERITY, Verdict, table_verdict
 
 __all__ = [
-    "BLOCKING", "MIN_OPSET", "NEUTRAL_OPS", "SEVERITY", "Endpoints", "OpSupport", "PathModel", "PrecheckResult",
+    "MIN_OPSET", "NEUTRAL_OPS", "SEVERITY", "Endpoints", "OpSupport", "PathModel", "PrecheckResult",
     "SupportTable", "Verdict", "cached_table_path", "installed_tf2onnx_version", "load_blockers", "load_shipped",
     "load_support_table", "read_table", "run_precheck", "shipped_tables", "table_from_dict", "table_to_json",
     "table_verdict", "trace_path", "unsupported_set", "validate_opset",

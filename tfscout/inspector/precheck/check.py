@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from tfscout.defaults import DEFAULT_OPSET
 from tfscout.errors import UsageError
@@ -21,9 +21,8 @@ from tfscout.inspector.precheck.hints import hint_for
 from tfscout.inspector.precheck.path import load_blockers, trace_path
 from tfscout.inspector.precheck.support import SupportTable, load_support_table
 from tfscout.inspector.precheck.verdicts import SEVERITY, Context, Verdict, node_verdict, table_verdict
-from tfscout.inspector.report import ModeSwitch, OpIssue
+from tfscout.inspector.report import ModeSwitch, OpIssue, PrecheckSummary
 
-BLOCKING = frozenset({"needs_opset", "needs_extra_opset", "unsupported"})
 _MAX_NODES_LISTED = 50
 
 
@@ -60,25 +59,24 @@ class PrecheckResult:
 
     @property
     def blocking(self) -> list[OpIssue]:
-        return [i for i in self.issues if i.status in BLOCKING]
+        return [i for i in self.issues if i.blocks]
 
     @property
     def blocks(self) -> bool:
-        """Whether tf2onnx, run as checked, will not convert the path (or not even load the graph)."""
-        return bool(self.blocking or self.load_blockers)
+        return self.summary().blocks
 
-    def summary(self) -> dict[str, Any]:
-        return {
-            "ran": True, "opset": self.opset,
-            "extra_opsets": [f"{d}:{v}" for d, v in self.extra_opsets.items()],
-            "table": self.table, "subgraph_nodes": self.subgraph_nodes, "folded_nodes": self.folded_nodes,
-            "checked_nodes": self.checked_nodes, "blocking": sorted({i.op for i in self.blocking}),
-            "conditional": sorted({i.op for i in self.issues if i.status == "conditional"}),
-            "required_opset": self.required_opset, "recommended_opset": self.recommended_opset,
-            "needed_extra_opsets": [f"{d}:{v}" for d, v in self.needed_extra_opsets.items()],
-            "load_blockers": {op: nodes[:_MAX_NODES_LISTED] for op, nodes in self.load_blockers.items()},
-            "op_types": dict(sorted(self.statuses.items())), "notes": list(self.notes),
-        }
+    def summary(self) -> PrecheckSummary:
+        """What the Report keeps of the check (its ``precheck``)."""
+        return PrecheckSummary(
+            ran=True, opset=self.opset, extra_opsets=[f"{d}:{v}" for d, v in self.extra_opsets.items()],
+            table=self.table, subgraph_nodes=self.subgraph_nodes, folded_nodes=self.folded_nodes,
+            checked_nodes=self.checked_nodes, blocking=sorted({i.op for i in self.blocking}),
+            conditional=sorted({i.op for i in self.issues if i.status == "conditional"}),
+            required_opset=self.required_opset, recommended_opset=self.recommended_opset,
+            needed_extra_opsets=[f"{d}:{v}" for d, v in self.needed_extra_opsets.items()],
+            load_blockers={op: nodes[:_MAX_NODES_LISTED] for op, nodes in self.load_blockers.items()},
+            op_types=dict(sorted(self.statuses.items())), notes=list(self.notes),
+        )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ pre-check as text (``check``), and drawings (Graphviz DOT, and SVG/PNG/PDF throu
 
 from __future__ import annotations
 
-from tfscout.inspector.render.check_text import check_text, precheck_blocks
+from tfscout.inspector.render.check_text import check_text
 from tfscout.inspector.render.contract import report_json
 from tfscout.inspector.render.drawing import (
     PICTURE_FORMATS,
@@ -17,6 +17,6 @@ from tfscout.inspector.render.drawing import (
 from tfscout.inspector.render.text import report_text
 
 __all__ = [
-    "PICTURE_FORMATS", "TEXT_FORMATS", "check_text", "dot_program", "format_of", "precheck_blocks", "report_json",
+    "PICTURE_FORMATS", "TEXT_FORMATS", "check_text", "dot_program", "format_of", "report_json",
     "report_text", "tensor_caption", "to_dot", "write_picture",
 ]

@@ -14,11 +14,6 @@ def _nodes(issue: OpIssue) -> str:
     return shown + (f" (+{more})" if more > 0 else "")
 
 
-def precheck_blocks(report: Report) -> bool:
-    pre = report.precheck
-    return bool(report.blocking or pre.get("load_blockers"))
-
-
 def check_text(report: Report) -> str:
     pre = report.precheck
     out: list[str] = [f"{report.path}  {report.format}, {report.nodes:,} nodes"]
@@ -28,13 +23,13 @@ def check_text(report: Report) -> str:
     for sw in report.mode_switches:
         out.append(f"  mode switch fixed: {sw.name} = {sw.value!r}")
     out.append("")
-    head = f"Pre-check at opset {pre.get('opset')}"
-    if pre.get("extra_opsets"):
-        head += " with " + ", ".join(pre["extra_opsets"])
+    head = f"Pre-check at opset {pre.opset}"
+    if pre.extra_opsets:
+        head += " with " + ", ".join(pre.extra_opsets)
     head += f" (lowest that works: {report.opset.required or '-'}; recommended: {report.opset.recommended})"
-    out.append(head + f"  [{pre.get('table', '')}]")
-    out.append(f"  {pre.get('subgraph_nodes', 0):,} nodes on the path, {pre.get('folded_nodes', 0):,} folded into "
-               f"constants, {pre.get('checked_nodes', 0):,} reach tf2onnx's handlers")
+    out.append(head + f"  [{pre.table}]")
+    out.append(f"  {pre.subgraph_nodes:,} nodes on the path, {pre.folded_nodes:,} folded into "
+               f"constants, {pre.checked_nodes:,} reach tf2onnx's handlers")
     width = max([len(status_text(i)) for i in report.unsupported] + [11])
     for issue in report.unsupported:
         if issue.status == "conditional":
@@ -51,18 +46,18 @@ def check_text(report: Report) -> str:
         out.append(f"  {'conditional'.ljust(width)}  {', '.join(i.op for i in issues)} ({count} nodes)")
         if hint:
             out.append(f"      - {hint}")
-    for op, nodes in pre.get("load_blockers", {}).items():
+    for op, nodes in pre.load_blockers.items():
         out.append(f"  {'cannot load'.ljust(width)}  {op}: {', '.join(nodes[:_NODES_SHOWN])}")
     blocking = sorted({i.op for i in report.blocking})
     if blocking:
         out.append(f"  => tf2onnx will not convert {len(blocking)} op type(s) on this path: {', '.join(blocking)}")
-    elif pre.get("load_blockers"):
+    elif pre.load_blockers:
         out.append("  => tf2onnx cannot load this file as it is")
     else:
-        conditional = pre.get("conditional") or []
+        conditional = pre.conditional
         tail = f" ({len(conditional)} conditional on a rewriter)" if conditional else ""
         out.append("  => tf2onnx should convert every op on the path" + tail)
-    for note in pre.get("notes", []):
+    for note in pre.notes:
         out.append(f"  note: {note}")
     if report.warnings:
         out.append("")

@@ -71,7 +71,7 @@ def report_text(report: Report, full: bool = False, color: bool = False) -> str:
     if required:
         head += f" (lowest that works: {required})"
     out.append(s.bold(head) + s.dim(f"  ({report.subgraph_nodes:,} nodes between the inputs and outputs)"))
-    if not report.precheck:
+    if not report.precheck.ran:
         out.append(s.dim("  not run"))
     elif not blocking and not conditional:
         out.append("  " + s.green("tf2onnx should convert every op on the path"))

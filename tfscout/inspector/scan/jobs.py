@@ -29,7 +29,7 @@ def inspect_one(job: dict[str, Any]) -> dict[str, Any]:
     row.nodes = report.nodes
     row.inputs = [c.name for c in report.recommended_inputs]
     row.outputs = [c.name for c in report.recommended_outputs]
-    row.blocking = sorted({i.op for i in report.blocking} | set(report.precheck.get("load_blockers", {})))
+    row.blocking = report.precheck.blockers
     row.opset = report.opset.recommended
     row.unsafe = [u.op for u in report.unsafe_ops]
     row.unsafe_on_path = [u.op for u in report.unsafe_ops if u.in_subgraph]

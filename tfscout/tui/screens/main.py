@@ -234,7 +234,7 @@ class MainScreen(ChoiceActions):
         g = self.model.graph
         on_path = Counter(g.ops[i] for i in message.interface.subgraph)
         self.query_one(OpCounts).show(message.report.op_counts, dict(on_path),
-                                      message.report.precheck.get("op_types", {}))
+                                      message.report.precheck.op_types)
         if first:
             self.query_one("#outputs", CandidateList).focus()
             if message.interface.outputs:

@@ -19,16 +19,16 @@ def summary_line(report: Report) -> Text:
     """One line: does tf2onnx convert the path, at which opset, how many nodes."""
     pre = report.precheck
     text = Text()
-    if not pre:
+    if not pre.ran:
         text.append("pre-check not run", style="dim")
-    elif report.blocking or pre.get("load_blockers"):
-        ops = sorted({i.op for i in report.blocking}) or sorted(pre.get("load_blockers", {}))
+    elif report.blocks:
+        ops = sorted({i.op for i in report.blocking}) or sorted(pre.load_blockers)
         text.append("✗ ", style="bold red")
         text.append(f"tf2onnx will not convert: {', '.join(ops)}", style="red")
     else:
         text.append("✓ ", style="bold green")
         text.append("every op on the path converts", style="green")
-        conditional = pre.get("conditional") or []
+        conditional = pre.conditional
         if conditional:
             text.append(f" ({len(conditional)} conditional)", style="yellow")
     text.append(f"  opset {report.opset.recommended}", style="bold")
@@ -47,10 +47,10 @@ def precheck_text(report: Report) -> Text:
     text.append("Pre-check", style="bold underline")
     text.append("  ")
     text.append_text(summary_line(report))
-    if pre:
-        text.append(f"\n{pre.get('subgraph_nodes', report.subgraph_nodes):,} nodes on the path, "
-                    f"{pre.get('folded_nodes', 0):,} folded into constants, "
-                    f"{pre.get('checked_nodes', 0):,} reach tf2onnx's handlers", style="dim")
+    if pre.ran:
+        text.append(f"\n{pre.subgraph_nodes:,} nodes on the path, "
+                    f"{pre.folded_nodes:,} folded into constants, "
+                    f"{pre.checked_nodes:,} reach tf2onnx's handlers", style="dim")
     issues = [i for i in report.unsupported if i.status != "supported"]
     for issue in sorted(issues, key=lambda i: (i.status == "conditional", i.op)):
         nodes = ", ".join(issue.nodes[:_NODES_SHOWN])
@@ -61,9 +61,9 @@ def precheck_text(report: Report) -> Text:
         text.append(f": {nodes}", style="dim")
         if issue.hint:
             text.append(f"\n{'':18}  - {issue.hint}")
-    for op, nodes in (pre.get("load_blockers") or {}).items():
-        text.append(f"\n{'cannot load':18} {op}: {', '.join(nodes[:_NODES_SHOWN])}", style="red")
-    for note in pre.get("notes", []) if pre else []:
+    for op, names in pre.load_blockers.items():
+        text.append(f"\n{'cannot load':18} {op}: {', '.join(names[:_NODES_SHOWN])}", style="red")
+    for note in pre.notes:
         text.append(f"\nnote: {note}", style="dim")
     if report.unsafe_ops:
         text.append("\n\nOps that touch the host", style="bold underline")
