@@ -25,8 +25,10 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.docsections import machine_description, markdown_table, write_section  # noqa: E402
-from tfscout.inspector.api import inspect_model  # noqa: E402
-from tfscout.inspector.load import load_source  # noqa: E402
+from tfscout.inspector import (
+    inspect_model,  # noqa: E402
+    load_source,  # noqa: E402
+)
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "tests" / "corpus"
 

@@ -23,13 +23,13 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.docsections import machine_description, markdown_table, write_section  # noqa: E402
-from tfscout.inspector.api import analyse_path  # noqa: E402
-from tfscout.inspector.precheck import (  # noqa: E402
-    load_support_table,  # noqa: E402
+from tfscout.inspector import (  # noqa: E402
+    analyse_path,  # noqa: E402
+    choose_interface,  # noqa: E402
+    load_support_table,
     run_precheck,
     unsupported_set,
 )
-from tfscout.inspector.rank import choose_interface  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "corpus"
 OPSET = 15
@@ -62,7 +62,7 @@ def evaluate(entry: dict[str, Any], corpus: Path = CORPUS, confirm: bool = False
         "ms": seconds * 1000, "load_blockers": sorted(result.load_blockers),
     }
     if confirm:
-        from tfscout.converter.confirm import confirm_precheck
+        from tfscout.converter import confirm_precheck
 
         c = confirm_precheck(a, iface, result, timeout=300)
         row["confirm"] = ("agrees" if c.agrees else "n/a (tf2onnx stopped)" if c.agrees is None

@@ -26,13 +26,13 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.docsections import machine_description, markdown_table, write_section  # noqa: E402
-from tfscout.converter.confirm import confirm_precheck  # noqa: E402
-from tfscout.inspector.api import analyse_path  # noqa: E402
-from tfscout.inspector.precheck import (
-    load_support_table,  # noqa: E402
-    run_precheck,  # noqa: E402
+from tfscout.converter import confirm_precheck  # noqa: E402
+from tfscout.inspector import (
+    analyse_path,  # noqa: E402
+    choose_interface,  # noqa: E402
+    load_support_table,
+    run_precheck,
 )
-from tfscout.inspector.rank import choose_interface  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "corpus"
 

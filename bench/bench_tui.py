@@ -44,8 +44,7 @@ def s(seconds: float) -> str:
 
 
 def bench_search(model: Path) -> tuple[list[list[object]], dict[str, float]]:
-    from tfscout.inspector.api import analyse_path
-    from tfscout.inspector.explore import NodeSearch, ScopeIndex
+    from tfscout.inspector import NodeSearch, ScopeIndex, analyse_path
 
     g = analyse_path(model).graph
     t = time.perf_counter()
@@ -78,7 +77,7 @@ async def _headless(model: Path, search: bool) -> dict[str, float]:
     from textual import events
 
     from tfscout.tui.app import make_app
-    from tfscout.tui.screens import SearchScreen
+    from tfscout.tui.screens.search import SearchScreen
 
     out: dict[str, float] = {}
     ticks: list[float] = []
@@ -137,8 +136,7 @@ def bench_terminal(model: Path, wait_for: str, timeout: float = 120.0) -> float 
 
 def bench_inspector(model: Path) -> list[list[object]]:
     """Where loading time goes: the core calls the UI's workers make, one by one."""
-    from tfscout.inspector.api import analyse_path, report_for
-    from tfscout.inspector.rank import choose_interface
+    from tfscout.inspector import analyse_path, choose_interface, report_for
 
     rows: list[list[object]] = []
     t = time.perf_counter()
@@ -158,7 +156,7 @@ def main() -> None:
     parser.add_argument("--nodes", type=int, default=100_000)
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/BENCHMARKS.md alone")
     args = parser.parse_args()
-    from tfscout.inspector.api import inspect_model
+    from tfscout.inspector import inspect_model
     from tfscout.samples import checkpoint_dir
 
     with tempfile.TemporaryDirectory(prefix="tfscout-bench-tui-") as tmp:

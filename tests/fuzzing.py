@@ -605,7 +605,7 @@ def draw_case(c: Chooser, seeds: tuple[Seed, ...] = SEEDS) -> Case:
 
 @functools.cache
 def seed_node_names(path: Path) -> tuple[str, ...]:
-    from tfscout.inspector.load import load_source
+    from tfscout.inspector import load_source
 
     return tuple(n.name for n in load_source(path).graph_def.node) or ("x",)
 
@@ -692,9 +692,8 @@ def check_case(case: Case, work: Path, seconds: float | None = CASE_SECONDS) -> 
     ``seconds=None`` there is no time limit here (a driver that has its own, such as libFuzzer's).
     """
     from tfscout.errors import TfscoutError
-    from tfscout.inspector.api import inspect_model
-    from tfscout.inspector.load import NotAModel, load_source, read_graph_def_lazily, sniff_file
-    from tfscout.inspector.render import check_text, report_json, report_text
+    from tfscout.inspector import check_text, inspect_model, load_source, report_json, report_text
+    from tfscout.inspector.load import NotAModel, read_graph_def_lazily, sniff_file
 
     path = write_case(case, work)
     with time_limit(seconds) if seconds else contextlib.nullcontext():

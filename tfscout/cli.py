@@ -1,21 +1,19 @@
 """The ``tfscout`` command: parse arguments, call a part, render, turn errors into exit codes.
 
 Each subcommand lives in ``tfscout/cmd/<name>.py`` with ``add_parser(subparsers)`` and
-``run(args) -> int``. Exit codes: 0 success, 1 a model problem the report explains, 2 bad usage
+``run(args) -> int``; ``tfscout.cmd.COMMANDS`` lists them. Exit codes: 0 success, 1 a model problem the report explains, 2 bad usage
 or unreadable input. Errors are one line; ``--debug`` shows the traceback.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 import traceback
 
 from tfscout import __version__
+from tfscout.cmd import COMMANDS
 from tfscout.errors import TfscoutError
-
-COMMANDS = ("inspect", "check", "freeze", "convert", "verify", "render", "tui", "scan")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -30,14 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tfscout {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"tfscout.cmd.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"tfscout.cmd.{name}":
-                continue
-            raise
-        module.add_parser(sub)
+    for command in COMMANDS:
+        command.add_parser(sub)
     return parser
 
 

@@ -138,9 +138,7 @@ def child_atheris(rec: Recorder, seconds: int) -> None:
 
     with atheris.instrument_imports(include=["tfscout", "tests"]):
         import tests.fuzzing as fuzzing
-        import tfscout.inspector.api  # noqa: F401 - imported here to be instrumented
-        import tfscout.inspector.render  # noqa: F401
-        import tfscout.inspector.scan  # noqa: F401
+        import tfscout.inspector  # noqa: F401 - imported here to be instrumented (the package imports all of it)
 
     class FdpChooser:
         def __init__(self, fdp: Any) -> None:

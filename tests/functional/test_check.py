@@ -103,7 +103,7 @@ def test_confirm_agrees_with_a_real_tf2onnx_run(graph: str) -> None:
 
 @pytest.mark.slow
 def test_shipped_table_equals_a_fresh_generation(tmp_path: Path) -> None:
-    from tfscout.converter.tables import regenerate_in_child
+    from tfscout.converter import regenerate_in_child
     from tfscout.inspector.precheck import installed_tf2onnx_version
 
     installed = installed_tf2onnx_version()

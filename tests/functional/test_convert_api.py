@@ -9,9 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.tf1_models import TF1Models, shared_models
-from tfscout.converter.api import convert_model
-from tfscout.converter.render import CONTRACT_KEYS, report_json
-from tfscout.converter.report import STAGES
+from tfscout.converter import CONTRACT_KEYS, STAGES, convert_model, report_json
 
 pytestmark = pytest.mark.slow
 

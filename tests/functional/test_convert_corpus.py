@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from tests.fixtures.tf1_models import corpus_dir
-from tfscout.converter.api import convert_model, verify_model
+from tfscout.converter import convert_model, verify_model
 
 pytestmark = pytest.mark.slow
 

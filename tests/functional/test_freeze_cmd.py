@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.tf1_models import TF1Models, run_cli, shared_models, tree_digest
-from tfscout.inspector.load import load_source
+from tfscout.inspector import load_source
 
 pytestmark = pytest.mark.slow
 

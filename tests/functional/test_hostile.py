@@ -24,7 +24,7 @@ import pytest
 from tests.conftest import ROOT, run_tfscout
 from tests.graphdefs import GraphBuilder
 from tests.hostile_models import RAW_GRAPHS, TF_GRAPHS, raw_data_read, raw_graphs
-from tfscout.inspector.safety import UNSAFE_OPS
+from tfscout.inspector import UNSAFE_OPS
 
 pytestmark = pytest.mark.timeout(600)
 ALL_GRAPHS = {**TF_GRAPHS, **RAW_GRAPHS}
@@ -136,7 +136,7 @@ def _one_op_graph(op: str, where: str) -> GraphBuilder:
 
 @pytest.mark.parametrize("op", sorted(UNSAFE_OPS))
 def test_every_unsafe_op_type_is_found_where_it_runs(op: str, tmp_path: Path) -> None:
-    from tfscout.inspector.api import inspect_model
+    from tfscout.inspector import inspect_model
 
     for where, on_path in (("data", True), ("control", True), ("function", True), ("unused_function", False),
                            ("off", False)):
@@ -148,7 +148,7 @@ def test_every_unsafe_op_type_is_found_where_it_runs(op: str, tmp_path: Path) ->
 
 
 def test_print_to_a_file_is_unsafe_and_print_to_stderr_is_not(tmp_path: Path) -> None:
-    from tfscout.inspector.api import inspect_model
+    from tfscout.inspector import inspect_model
 
     for stream, unsafe in (("file:///tmp/out.txt", True), ("stderr", False)):
         b = GraphBuilder()

@@ -9,9 +9,7 @@ import pytest
 
 from tests.conftest import run_tfscout
 from tests.graphdefs import GraphBuilder
-from tfscout.inspector.api import analyse_path
-from tfscout.inspector.explore import around
-from tfscout.inspector.rank import choose_interface
+from tfscout.inspector import analyse_path, around, choose_interface
 from tfscout.samples import checkpoint_dir
 
 

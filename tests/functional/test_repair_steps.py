@@ -14,8 +14,7 @@ import onnx
 import pytest
 
 from tests.fixtures.tf1_models import TF1Models, onnx_run, shared_models
-from tfscout.converter.api import convert_model
-from tfscout.converter.report import ConversionReport
+from tfscout.converter import ConversionReport, convert_model
 
 pytestmark = pytest.mark.slow
 

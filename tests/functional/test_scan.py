@@ -289,7 +289,7 @@ def test_a_model_over_the_time_limit_is_an_error_row_and_is_retried_on_resume(tm
 
 
 def _pool_answers(target: str, jobs: list[Any], timeout: float) -> list[tuple[Any, Any]]:
-    from tfscout.procs.pool import WorkerPool
+    from tfscout.procs import WorkerPool
 
     answers: list[tuple[Any, Any]] = []
     pool = WorkerPool(target, 2, timeout, lambda job, kind, message: {"failed": kind, "message": message})

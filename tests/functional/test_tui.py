@@ -17,7 +17,7 @@ from tests.functional.tui_helpers import (
     wait_for_report,
     wait_settled,
 )
-from tfscout.inspector.api import inspect_model
+from tfscout.inspector import inspect_model
 from tfscout.samples import checkpoint_dir
 from tfscout.tui.app import make_app
 from tfscout.tui.screens.help import HelpScreen

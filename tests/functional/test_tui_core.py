@@ -13,18 +13,18 @@ import pytest
 
 from bench.synthetic import make_graph
 from tfscout.errors import UsageError
-from tfscout.inspector.api import analyse_path
-from tfscout.inspector.explore import (
+from tfscout.inspector import (
     TIER_LABELS,
+    Graph,
     NodeSearch,
     ScopeIndex,
+    analyse_path,
     around,
     between,
+    choose_interface,
     describe_node,
     link_tree,
 )
-from tfscout.inspector.graph import Graph
-from tfscout.inspector.rank import choose_interface
 from tfscout.samples import checkpoint_dir
 from tfscout.tui.session import Choice, parse_shape, parse_value
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from tests.conftest import tfscout_executable
-from tfscout.inspector.api import inspect_model
+from tfscout.inspector import inspect_model
 from tfscout.samples import checkpoint_dir
 
 WIDTH, HEIGHT = 160, 48

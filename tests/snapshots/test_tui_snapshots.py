@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests.functional.tui_helpers import main_screen, wait_for, wait_for_report
-from tfscout.converter.report import ConversionReport, OutputError, TensorInfo
+from tfscout.converter import ConversionReport, OutputError, TensorInfo
 from tfscout.samples import samples_dir
 from tfscout.tui.app import make_app
 from tfscout.tui.screens.result import ResultScreen

@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 
 from tests.graphdefs import GraphBuilder
-from tfscout.inspector.api import analyse_path, inspect_model
-from tfscout.inspector.load import LAZY_MIN_FILE_BYTES, load_source
+from tfscout.inspector import analyse_path, inspect_model, load_source
+from tfscout.inspector.load import LAZY_MIN_FILE_BYTES
 
 
 def _heavy_graph(path: Path, layers: int, units: int) -> Path:

@@ -7,19 +7,19 @@ from typing import Any
 import pytest
 from tensorboard.compat.proto import attr_value_pb2, function_pb2, graph_pb2, node_def_pb2, tensor_pb2
 
-from tfscout.inspector import optypes
-from tfscout.inspector.graph import GraphAnalysis
-from tfscout.inspector.load import ModelSource
-from tfscout.inspector.precheck import (
+from tfscout.inspector import (
+    GraphAnalysis,
+    Interface,
+    ModelSource,
+    ModeSwitch,
     PrecheckResult,
     SupportTable,
-    load_shipped,
+    choose_interface,
+    optypes,
     run_precheck,
-    shipped_tables,
     unsupported_set,
 )
-from tfscout.inspector.rank import Interface, choose_interface
-from tfscout.inspector.report import ModeSwitch
+from tfscout.inspector.precheck import load_shipped, shipped_tables
 
 DT_FLOAT, DT_INT32, DT_STRING = 1, 3, 7
 

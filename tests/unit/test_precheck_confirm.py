@@ -5,11 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tfscout.cmd.check import parse_extra_opsets
-from tfscout.converter.confirm import compare_with_tf2onnx
-from tfscout.converter.tf2onnx_log import parse_tf2onnx_log
+from tfscout.converter import compare_with_tf2onnx, parse_tf2onnx_log
 from tfscout.errors import UsageError
-from tfscout.inspector.precheck import PrecheckResult
-from tfscout.inspector.report import OpIssue
+from tfscout.inspector import OpIssue, PrecheckResult
 
 
 def result(issues: list[OpIssue], supported: list[str]) -> PrecheckResult:

@@ -12,15 +12,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import CORPUS, corpus_manifest
-from tfscout.inspector.api import analyse_path
-from tfscout.inspector.precheck import (
-    PrecheckResult,
-    load_shipped,
-    run_precheck,
-    shipped_tables,
-    unsupported_set,
-)
-from tfscout.inspector.rank import choose_interface
+from tfscout.inspector import PrecheckResult, analyse_path, choose_interface, run_precheck, unsupported_set
+from tfscout.inspector.precheck import load_shipped, shipped_tables
 
 OPSET = 15
 

@@ -10,16 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CORPUS
-from tfscout.inspector.precheck import (
-    NEUTRAL_OPS,
-    cached_table_path,
-    load_shipped,
-    load_support_table,
-    read_table,
-    shipped_tables,
-    table_to_json,
-    table_verdict,
-)
+from tfscout.inspector import cached_table_path, load_support_table, table_to_json
+from tfscout.inspector.precheck import NEUTRAL_OPS, load_shipped, read_table, shipped_tables, table_verdict
 
 
 @pytest.fixture()

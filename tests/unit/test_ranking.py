@@ -8,8 +8,7 @@ import pytest
 
 from tests.graphdefs import DT, GraphBuilder, classifier
 from tfscout.errors import UnknownNameError
-from tfscout.inspector.api import inspect_model
-from tfscout.inspector.report import Report
+from tfscout.inspector import Report, inspect_model
 
 
 def recommended(report: Report) -> tuple[list[str], list[str]]:

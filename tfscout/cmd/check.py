@@ -48,9 +48,8 @@ def parse_extra_opsets(text: str | None) -> dict[str, int]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tfscout.converter.confirm import check_model
-    from tfscout.converter.render import confirm_text
-    from tfscout.inspector.render import check_text, report_json
+    from tfscout.converter import check_model, confirm_text
+    from tfscout.inspector import check_text, report_json
 
     outcome = check_model(args.model, inputs=args.inputs, outputs=args.outputs, opset=args.opset,
                           tags=tags_of(args), signature=args.signature,

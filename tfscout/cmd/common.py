@@ -36,3 +36,14 @@ def tags_of(args: argparse.Namespace) -> list[str] | None:
 def print_json(data: Any) -> None:
     json.dump(data, sys.stdout, indent=2, default=str)
     sys.stdout.write("\n")
+
+
+def print_conversion(report: Any, as_json: bool) -> int:
+    """A ConversionReport (convert, freeze, verify) as JSON or text on stdout; the exit code it gives."""
+    from tfscout.converter import report_json, report_text
+
+    if as_json:
+        print_json(report_json(report))
+    else:
+        sys.stdout.write(report_text(report, color=sys.stdout.isatty()))
+    return int(report.exit_code)

@@ -9,7 +9,7 @@ from tfscout.cmd.common import (
     add_interface_arguments,
     add_model_argument,
     add_output_format,
-    print_json,
+    print_conversion,
     tags_of,
 )
 from tfscout.defaults import DEFAULT_ATOL, DEFAULT_RTOL, DEFAULT_TIMEOUT
@@ -38,7 +38,7 @@ def add_conversion_options(p: argparse.ArgumentParser, verify: bool = True) -> N
 
 def switches_of(args: argparse.Namespace) -> dict[str, object] | None:
     """``--switch keep_prob=1.0`` -> {"keep_prob": 1.0}."""
-    from tfscout.converter.plan import parse_switch_value
+    from tfscout.converter import parse_switch_value
     from tfscout.errors import UsageError
 
     out: dict[str, object] = {}
@@ -66,9 +66,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tfscout.converter.api import convert_model
-    from tfscout.converter.progress import stderr_progress
-    from tfscout.converter.render import report_json, report_text
+    from tfscout.converter import convert_model, stderr_progress
 
     report = convert_model(
         args.model, args.output, inputs=args.inputs, outputs=args.outputs, opset=args.opset, tags=tags_of(args),
@@ -76,8 +74,4 @@ def run(args: argparse.Namespace) -> int:
         atol=args.atol, sample=args.sample, timeout=args.timeout, keep_unverified=args.keep_unverified,
         progress=stderr_progress(sys.stderr.isatty()), switches=switches_of(args),
     )
-    if args.json:
-        print_json(report_json(report))
-    else:
-        sys.stdout.write(report_text(report, color=sys.stdout.isatty()))
-    return report.exit_code
+    return print_conversion(report, args.json)

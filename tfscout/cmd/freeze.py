@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tfscout.cmd.common import add_model_argument, add_output_format, print_json, tags_of
+from tfscout.cmd.common import add_model_argument, add_output_format, print_conversion, tags_of
 from tfscout.cmd.convert import add_conversion_options, switches_of
 
 
@@ -27,17 +27,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tfscout.converter.api import freeze_model
-    from tfscout.converter.progress import stderr_progress
-    from tfscout.converter.render import report_json, report_text
+    from tfscout.converter import freeze_model, stderr_progress
 
     report = freeze_model(
         args.model, args.output, inputs=args.inputs, outputs=args.outputs, tags=tags_of(args),
         signature=args.signature, force=args.force, allow_unsafe=args.allow_unsafe, timeout=args.timeout,
         progress=stderr_progress(sys.stderr.isatty()), switches=switches_of(args),
     )
-    if args.json:
-        print_json(report_json(report))
-    else:
-        sys.stdout.write(report_text(report, color=sys.stdout.isatty()))
-    return 0 if report.frozen and not report.problems else 1
+    return print_conversion(report, args.json)

@@ -25,8 +25,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tfscout.inspector.api import inspect_model
-    from tfscout.inspector.render import report_json, report_text
+    from tfscout.inspector import inspect_model, report_json, report_text
 
     report = inspect_model(args.model, inputs=args.inputs, outputs=args.outputs, opset=args.opset,
                            tags=tags_of(args), signature=args.signature)

@@ -14,7 +14,6 @@ import sys
 
 from tfscout.cmd.common import add_model_argument, print_json, tags_of
 from tfscout.defaults import DEFAULT_DEPTH, DEFAULT_MAX_NODES, SUBGRAPH_MAX_NODES
-from tfscout.errors import UsageError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -43,44 +42,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tfscout.inspector.api import analyse_path
-    from tfscout.inspector.explore import around, between
-    from tfscout.inspector.rank import choose_interface, resolve_names
-    from tfscout.inspector.render import format_of, tensor_caption, to_dot, write_picture
+    from tfscout.inspector import draw
 
-    if not args.around and not args.subgraph:
-        raise UsageError("say what to draw", "pass --around NODE or --subgraph")
-    if args.depth < 0 or (args.max_nodes is not None and args.max_nodes < 1):
-        raise UsageError("--depth must be 0 or more and --max-nodes 1 or more", "e.g. --depth 2 --max-nodes 200")
-    if (args.inputs or args.outputs) and not args.subgraph:
-        raise UsageError("--inputs and --outputs only apply to --subgraph", "add --subgraph")
-    if args.output:
-        format_of(args.output, args.format)  # fail on a bad suffix before reading the model
-    a = analyse_path(args.model, tags_of(args))
-    g = a.graph
-    if args.around:
-        centre = resolve_names(g, [args.around], "node", args.model)[0].node
-        hood = around(g, centre, args.depth, args.max_nodes or DEFAULT_MAX_NODES, control=args.control)
-        title = f"{g.names[centre]} ({g.ops[centre]}), {args.depth} hops"
-    else:
-        iface = choose_interface(a, args.inputs, args.outputs)
-        hood = between(g, iface.inputs, iface.outputs, args.max_nodes or SUBGRAPH_MAX_NODES, control=args.control)
-        title = (", ".join(g.tensor_name(r) for r in iface.inputs) + " -> "
-                 + ", ".join(g.tensor_name(r) for r in iface.outputs))
-    dot_text = to_dot(g, hood, tensor_caption(a), title=title)
-    written = None
-    if args.output:
-        written = str(write_picture(dot_text, args.output, args.format, force=args.force))
-    elif not args.json:
-        sys.stdout.write(dot_text)
+    drawing = draw(args.model, around_node=args.around, subgraph=args.subgraph, depth=args.depth,
+                   max_nodes=args.max_nodes, control=args.control, inputs=args.inputs, outputs=args.outputs,
+                   tags=tags_of(args), out=args.output, fmt=args.format, force=args.force)
     if args.json:
-        print_json({"output": written, "mode": "around" if args.around else "subgraph",
-                    "centre": g.names[hood.centre] if hood.centre is not None else None,
-                    "depth": args.depth if args.around else None, "nodes": len(hood.nodes),
-                    "edges": len(hood.edges), "truncated": hood.truncated,
-                    "inputs": [g.tensor_name(r) for r in hood.inputs],
-                    "outputs": [g.tensor_name(r) for r in hood.outputs]})
-    elif written:
-        more = f" ({hood.truncated} more not drawn)" if hood.truncated else ""
-        sys.stderr.write(f"wrote {written}: {len(hood.nodes)} nodes, {len(hood.edges)} edges{more}\n")
+        print_json(drawing.to_dict())
+    elif drawing.output:
+        more = f" ({drawing.truncated} more not drawn)" if drawing.truncated else ""
+        sys.stderr.write(f"wrote {drawing.output}: {drawing.nodes} nodes, {drawing.edges} edges{more}\n")
+    else:
+        sys.stdout.write(drawing.dot)
     return 0

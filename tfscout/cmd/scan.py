@@ -63,8 +63,7 @@ class ProgressBar:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tfscout.inspector.precheck import validate_opset
-    from tfscout.inspector.scan import scan_csv, scan_folder, scan_json, scan_text, summary_line
+    from tfscout.inspector import scan_csv, scan_folder, scan_json, scan_text, summary_line, validate_opset
 
     validate_opset(args.opset)
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None

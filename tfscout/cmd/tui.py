@@ -24,7 +24,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     require("textual", "tui")
-    from tfscout.inspector.rank import split_names
+    from tfscout.inspector import split_names
     from tfscout.tui.app import make_app
 
     if args.model is not None and not Path(args.model).exists() and not Path(args.model + ".meta").exists():

@@ -9,7 +9,7 @@ from tfscout.cmd.common import (
     add_interface_arguments,
     add_model_argument,
     add_output_format,
-    print_json,
+    print_conversion,
     tags_of,
 )
 from tfscout.cmd.convert import add_conversion_options, switches_of
@@ -28,9 +28,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tfscout.converter.api import verify_model
-    from tfscout.converter.progress import stderr_progress
-    from tfscout.converter.render import report_json, report_text
+    from tfscout.converter import stderr_progress, verify_model
 
     report = verify_model(
         args.model, args.onnx, inputs=args.inputs, outputs=args.outputs, tags=tags_of(args),
@@ -38,8 +36,4 @@ def run(args: argparse.Namespace) -> int:
         sample=args.sample, timeout=args.timeout, progress=stderr_progress(sys.stderr.isatty()),
         switches=switches_of(args),
     )
-    if args.json:
-        print_json(report_json(report))
-    else:
-        sys.stdout.write(report_text(report, color=sys.stdout.isatty()))
-    return report.exit_code
+    return print_conversion(report, args.json)

@@ -28,9 +28,7 @@ from tfscout.converter.tf2onnx_driver import run_tf2onnx
 from tfscout.converter.verify import check_and_compare, describe, write_constant_model
 from tfscout.defaults import DEFAULT_ATOL, DEFAULT_RTOL, DEFAULT_TIMEOUT
 from tfscout.errors import UnknownNameError, UsageError, require
-from tfscout.inspector.api import inspect_model
-from tfscout.inspector.rank import shape_suffix
-from tfscout.inspector.safety import refuse_unsafe
+from tfscout.inspector import inspect_model, refuse_unsafe, shape_suffix
 from tfscout.procs import run_function
 
 SEED = 0

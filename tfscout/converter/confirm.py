@@ -21,12 +21,21 @@ from tfscout.converter.tables import support_table_for_installed
 from tfscout.converter.tf2onnx_log import Tf2onnxLog, parse_tf2onnx_log
 from tfscout.defaults import DEFAULT_TIMEOUT
 from tfscout.errors import RunnerError, require
-from tfscout.inspector.api import analyse_path, report_for
-from tfscout.inspector.graph import GraphAnalysis
-from tfscout.inspector.precheck import PrecheckResult, run_precheck, unsupported_set
-from tfscout.inspector.rank import Interface, choose_interface, command_spec, tf2onnx_argv
-from tfscout.inspector.report import Report
-from tfscout.inspector.safety import refuse_unsafe, scan_unsafe
+from tfscout.inspector import (
+    GraphAnalysis,
+    Interface,
+    PrecheckResult,
+    Report,
+    analyse_path,
+    choose_interface,
+    command_spec,
+    refuse_unsafe,
+    report_for,
+    run_precheck,
+    scan_unsafe,
+    tf2onnx_argv,
+    unsupported_set,
+)
 from tfscout.procs import run_command
 
 _TAIL = 12
@@ -101,7 +110,7 @@ def _source_for_tf2onnx(a: GraphAnalysis, tmp: Path) -> Any:
         return source
     graph_def = source.graph_def
     if getattr(source, "elided_constants", None):  # analysed without its big weights: read it whole
-        from tfscout.inspector.load import load_source
+        from tfscout.inspector import load_source
 
         graph_def = load_source(source.model_file).graph_def
     binary = tmp / "graph.pb"

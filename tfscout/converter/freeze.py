@@ -26,10 +26,7 @@ from tfscout.converter.surgery import (
     saver_keys,
 )
 from tfscout.converter.verify import load_sample, seeded_feeds, shape_for_unknown_rank
-from tfscout.inspector import optypes
-from tfscout.inspector.graph import Graph
-from tfscout.inspector.load import load_source
-from tfscout.inspector.safety import refuse_unsafe, unsafe_to_run
+from tfscout.inspector import Graph, load_source, optypes, refuse_unsafe, unsafe_to_run
 
 
 def _merge_shape(planned: list[int] | None, inferred: list[int] | None) -> list[int] | None:
@@ -92,7 +89,7 @@ def _check_safety(edit: GraphEdit, plan: ConversionPlan) -> None:
 
 
 def _extra_placeholders(edit: GraphEdit, log: SurgeryLog) -> list[PlannedInput]:
-    from tfscout.inspector.load import dtype_name, shape_dims
+    from tfscout.inspector import dtype_name, shape_dims
 
     fed = {node_of(f) for f in log.feed_names.values()}
     extra = []

@@ -13,9 +13,7 @@ from typing import Any
 from tfscout.converter.report import TensorInfo
 from tfscout.defaults import DEFAULT_OPSET
 from tfscout.errors import UsageError
-from tfscout.inspector import optypes
-from tfscout.inspector.precheck import validate_opset
-from tfscout.inspector.report import OpIssue, Report, UnsafeOp
+from tfscout.inspector import OpIssue, Report, UnsafeOp, optypes, validate_opset
 
 
 @dataclass

@@ -7,7 +7,7 @@ from typing import Any
 
 from tfscout.converter.confirm import ConfirmResult
 from tfscout.converter.report import ConversionReport, ModelStructure, TensorInfo
-from tfscout.inspector.formats import shape_text
+from tfscout.inspector import shape_text
 
 CONTRACT_KEYS = ("onnx", "inputs", "outputs", "opset", "verified", "max_abs_diff", "steps", "problems")
 _MARKS = {"done": "ok", "skipped": "--", "warning": "!!", "failed": "XX"}

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from tfscout.defaults import DEFAULT_ATOL, DEFAULT_RTOL
-from tfscout.inspector.report import TensorInfo
+from tfscout.inspector import TensorInfo
 
 STAGES = ("inspect", "freeze", "repair", "reference", "tf2onnx", "validate", "verify", "write")
 
@@ -108,8 +108,10 @@ class ConversionReport:
 
     @property
     def exit_code(self) -> int:
-        """0 only when the ONNX model was written and matched TensorFlow; 1 otherwise."""
-        return 0 if self.verified and not self.problems else 1
+        """0 only when what was asked for is there and can be trusted, with no problem: the ONNX model
+        matched TensorFlow (convert, verify) or the frozen graph was written (freeze); 1 otherwise."""
+        done = self.verified or self.frozen is not None
+        return 0 if done and not self.problems else 1
 
     def add_step(self, stage: str, name: str, status: str, detail: str = "",
                  nodes: list[str] | None = None) -> Step:

@@ -13,13 +13,13 @@ from pathlib import Path
 
 from tfscout.converter.report import ConversionReport, FrozenGraph
 from tfscout.converter.tf2onnx_log import Tf2onnxLog, parse_tf2onnx_log
-from tfscout.inspector.rank import shape_suffix
+from tfscout.inspector import shape_suffix
 from tfscout.procs import CompletedRun, run_command
 
 CONTRIB_OPSET = "ai.onnx.contrib:1"
 
 
-def tf2onnx_argv(frozen: FrozenGraph, onnx_path: Path, opset: int) -> list[str]:
+def frozen_graph_argv(frozen: FrozenGraph, onnx_path: Path, opset: int) -> list[str]:
     """The full command line: inputs with every known dimension inline, ports on every name."""
     feeds = [frozen.feed_names.get(i.name, i.name) for i in frozen.inputs]
     argv = [sys.executable, "-m", "tf2onnx.convert", "--graphdef", frozen.path]
@@ -97,7 +97,7 @@ def _discard(path: Path) -> None:
 
 def run_tf2onnx(report: ConversionReport, frozen: FrozenGraph, onnx_path: Path, opset: int, timeout: float,
                 cancel: threading.Event | None) -> CompletedRun:
-    argv = tf2onnx_argv(frozen, onnx_path, opset)
+    argv = frozen_graph_argv(frozen, onnx_path, opset)
     report.tf2onnx_command = " ".join(shlex.quote(a) for a in ["python"] + argv[1:])
     run = run_command(argv, timeout=timeout, cancel=cancel)
     log = parse_tf2onnx_log(run.lines)

@@ -6,7 +6,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from tfscout.inspector.rank import parse_shape_suffix
+from tfscout.inspector import parse_shape_suffix
 from tfscout.tui.commands import ActionCommands
 from tfscout.tui.screens.convert import ConvertScreen
 from tfscout.tui.screens.help import HelpScreen

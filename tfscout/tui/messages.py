@@ -7,9 +7,7 @@ from typing import Any
 
 from textual.message import Message
 
-from tfscout.inspector.explore import NodeInfo, SearchResult
-from tfscout.inspector.rank import Interface
-from tfscout.inspector.report import Report
+from tfscout.inspector import Interface, NodeInfo, Report, SearchResult
 from tfscout.tui.session import LoadedModel
 
 

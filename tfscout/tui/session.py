@@ -14,11 +14,19 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tfscout.errors import UsageError
-from tfscout.inspector.api import analyse_path, report_for
-from tfscout.inspector.explore import NodeSearch, ScopeIndex
-from tfscout.inspector.graph import Graph, GraphAnalysis
-from tfscout.inspector.rank import Interface, choose_interface, parse_shape_suffix, shape_suffix
-from tfscout.inspector.report import Report
+from tfscout.inspector import (
+    Graph,
+    GraphAnalysis,
+    Interface,
+    NodeSearch,
+    Report,
+    ScopeIndex,
+    analyse_path,
+    choose_interface,
+    parse_shape_suffix,
+    report_for,
+    shape_suffix,
+)
 
 Progress = Callable[[str, float], None]  # (what is happening, fraction done 0..1)
 LOAD_STAGES = ("reading the model", "indexing node names", "grouping name scopes")

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from tfscout.converter.surgery.graphedit import GraphEdit, tensor_key
 from tfscout.converter.surgery.repairs import SurgeryLog
-from tfscout.inspector import optypes
-from tfscout.inspector.graph import split_tensor_name
+from tfscout.inspector import optypes, split_tensor_name
 
 
 def _const_bool(edit: GraphEdit, ref: str) -> bool | None:

@@ -17,9 +17,7 @@ from typing import Any
 from tfscout.converter.plan import PlannedInput, PlannedSwitch
 from tfscout.converter.report import Step
 from tfscout.converter.surgery.graphedit import GraphEdit, as_identity, node_of
-from tfscout.inspector import optypes
-from tfscout.inspector.graph import split_tensor_name
-from tfscout.inspector.load import dtype_name
+from tfscout.inspector import dtype_name, optypes, split_tensor_name
 
 MAX_NODES_LISTED = 12
 

@@ -130,8 +130,7 @@ class CheckpointValues:
 def initial_values(original: GraphEdit, names: list[str], allow_unsafe: bool) -> dict[str, Any]:
     """Values the graph's own initializers give ``names`` (run in TensorFlow); {} when they cannot."""
     from tfscout.converter.surgery.graphedit import tensor_key
-    from tfscout.inspector.graph import Graph
-    from tfscout.inspector.safety import unsafe_to_run
+    from tfscout.inspector import Graph, unsafe_to_run
 
     wanted = set(names)
     inits: dict[str, str] = {}
@@ -218,7 +217,7 @@ def freeze_variables(edit: GraphEdit, keys: dict[str, tuple[str, str]], values: 
 
 
 def _dtype_of(node: Any) -> str | None:
-    from tfscout.inspector.load import dtype_name
+    from tfscout.inspector import dtype_name
 
     return dtype_name(node.attr["dtype"].type) if "dtype" in node.attr else None
 

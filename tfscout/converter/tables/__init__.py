@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from tfscout.errors import RunnerError
-from tfscout.inspector.precheck import SupportTable, load_support_table
+from tfscout.inspector import SupportTable, load_support_table
 from tfscout.procs import run_command
 
 GENERATE_TIMEOUT = 300.0

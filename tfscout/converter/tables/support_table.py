@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tfscout.inspector.precheck import cached_table_path, table_to_json
+from tfscout.inspector import cached_table_path, table_to_json
 
 # The TFLite front end registers TFLite -> TensorFlow translations under this domain at version 0;
 # they are not handlers of TensorFlow ops and never serve a TensorFlow graph.

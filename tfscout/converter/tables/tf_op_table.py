@@ -14,18 +14,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tfscout.inspector import op_arg_spec
+
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "inspector" / "data" / "tf_ops.json"
-
-
-def _arg_spec(arg: Any) -> list[Any]:
-    """[name, type spec, count attr]: the type spec is an int dtype enum or the name of an attribute."""
-    if arg.type_list_attr:
-        spec: Any = "list:" + arg.type_list_attr
-    elif arg.type_attr:
-        spec = "attr:" + arg.type_attr
-    else:
-        spec = int(arg.type)
-    return [arg.name, spec, arg.number_attr or ""]
 
 
 def generate_tf_op_table() -> dict[str, Any]:
@@ -39,8 +30,8 @@ def generate_tf_op_table() -> dict[str, Any]:
     ops: dict[str, Any] = {}
     for op in sorted(op_list.op, key=lambda o: o.name):
         entry: dict[str, Any] = {
-            "in": [_arg_spec(a) for a in op.input_arg],
-            "out": [_arg_spec(a) for a in op.output_arg],
+            "in": [list(op_arg_spec(a)) for a in op.input_arg],
+            "out": [list(op_arg_spec(a)) for a in op.output_arg],
         }
         if op.is_stateful:
             entry["stateful"] = True

@@ -40,8 +40,8 @@ class OpTable:
             if op.name in self.ops:
                 continue
             extra[op.name] = OpSignature(
-                inputs=tuple(_spec(a) for a in op.input_arg),
-                outputs=tuple(_spec(a) for a in op.output_arg),
+                inputs=tuple(op_arg_spec(a) for a in op.input_arg),
+                outputs=tuple(op_arg_spec(a) for a in op.output_arg),
                 stateful=op.is_stateful,
             )
         if not extra:
@@ -89,7 +89,8 @@ class OpTable:
         return names
 
 
-def _spec(arg: Any) -> tuple[str, Any, str]:
+def op_arg_spec(arg: Any) -> tuple[str, Any, str]:
+    """An OpDef argument as the table keeps it: (name, dtype enum or 'attr:X'/'list:X', count attr)."""
     if arg.type_list_attr:
         spec: Any = "list:" + arg.type_list_attr
     elif arg.type_attr:

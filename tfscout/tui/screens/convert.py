@@ -28,7 +28,7 @@ STAGE_TEXT = {"inspect": "choose inputs and outputs", "freeze": "freeze variable
 
 def converter_stages() -> tuple[str, ...]:
     try:
-        from tfscout.converter.report import STAGES
+        from tfscout.converter import STAGES
     except ImportError:
         return DEFAULT_STAGES
     return tuple(STAGES)
@@ -91,7 +91,7 @@ class ConvertScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="convert")
     def run_conversion(self) -> None:
         try:
-            from tfscout.converter.api import convert_model
+            from tfscout.converter import convert_model
         except ImportError as exc:
             self.post_message(ConvertFailed(f"the converter is not available: {exc}"))
             return

@@ -18,9 +18,7 @@ from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static, T
 from textual.worker import get_current_worker
 
 from tfscout.errors import TfscoutError
-from tfscout.inspector.explore import describe_node
-from tfscout.inspector.rank import Interface
-from tfscout.inspector.report import Report
+from tfscout.inspector import Interface, Report, describe_node
 from tfscout.tui.messages import (
     DetailsReady,
     LoadFailed,

@@ -10,9 +10,7 @@ from textual.widgets import Input, TabbedContent
 from textual.worker import get_current_worker
 
 from tfscout.errors import TfscoutError
-from tfscout.inspector.precheck import validate_opset
-from tfscout.inspector.rank import Interface
-from tfscout.inspector.report import Report
+from tfscout.inspector import Interface, Report, validate_opset
 from tfscout.tui.messages import ExportFailed, ExportFinished
 from tfscout.tui.screens.convert import ConvertScreen, default_output
 from tfscout.tui.screens.export import ExportRequest, ExportScreen
@@ -294,8 +292,7 @@ class ChoiceActions(Screen[None]):
     @work(thread=True, exclusive=True, group="export")
     def export(self, model: LoadedModel, request: ExportRequest, centre: int | None,
                iface: Interface | None) -> None:
-        from tfscout.inspector.explore import around, between
-        from tfscout.inspector.render import tensor_caption, to_dot, write_picture
+        from tfscout.inspector import around, between, tensor_caption, to_dot, write_picture
 
         g = model.graph
         try:

@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
-from tfscout.inspector.formats import shape_text
+from tfscout.inspector import shape_text
 
 
 def _number(value: float | None) -> str:

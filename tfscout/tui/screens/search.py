@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 from textual.worker import get_current_worker
 
-from tfscout.inspector.explore import TIER_LABELS, NodeSearch
+from tfscout.inspector import TIER_LABELS, NodeSearch
 from tfscout.tui.messages import SearchDone
 from tfscout.tui.widgets.node_list import NodeList
 

@@ -11,8 +11,7 @@ from textual.message import Message
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tfscout.inspector.formats import shape_text
-from tfscout.inspector.report import ModeSwitch, Report, TensorCandidate
+from tfscout.inspector import ModeSwitch, Report, TensorCandidate, shape_text
 
 CHOSEN = "✓"
 

@@ -9,8 +9,7 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from tfscout.inspector.explore import Link, link_tree
-from tfscout.inspector.graph import Graph
+from tfscout.inspector import Graph, Link, link_tree
 
 
 class NeighbourhoodTree(Tree[int]):

@@ -11,8 +11,7 @@ from textual.message import Message
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tfscout.inspector.explore import EdgeInfo, NodeInfo
-from tfscout.inspector.formats import shape_text
+from tfscout.inspector import EdgeInfo, NodeInfo, shape_text
 
 
 def _edge_prompt(e: EdgeInfo, arrow: str) -> Text:

@@ -7,8 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from tfscout.inspector.formats import status_text
-from tfscout.inspector.report import Report
+from tfscout.inspector import Report, status_text
 
 _NODES_SHOWN = 3
 STATUS_STYLE = {"supported": "green", "conditional": "yellow", "needs_opset": "yellow",

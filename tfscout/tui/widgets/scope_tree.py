@@ -9,7 +9,7 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from tfscout.inspector.explore import ScopeIndex, leaf_name
+from tfscout.inspector import ScopeIndex, leaf_name
 
 MAX_CHILDREN = 400
 
