@@ -138,7 +138,7 @@ def child_atheris(rec: Recorder, seconds: int) -> None:
 
     with atheris.instrument_imports(include=["tfscout", "tests"]):
         import tests.fuzzing as fuzzing
-        import tfscout.inspector  # noqa: F401 - imported here to be instrumented (the package imports all of it)
+        import tfscout.inspector  # noqa: F401 - instrumented: the package imports all of the inspector
 
     class FdpChooser:
         def __init__(self, fdp: Any) -> None:

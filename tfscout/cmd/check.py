@@ -5,13 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tfscout.cmd.common import (
-    add_interface_arguments,
-    add_model_argument,
-    add_output_format,
-    print_json,
-    tags_of,
-)
+from tfscout.cmd import common
 from tfscout.defaults import DEFAULT_TIMEOUT
 from tfscout.errors import UsageError
 
@@ -20,9 +14,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("check", help="pre-check which ops tf2onnx will not convert, and at which opset",
                        description="Say, without TensorFlow, which ops between the inputs and outputs tf2onnx "
                                    "will not convert. Exit 0 when nothing blocks, 1 when something does.")
-    add_model_argument(p)
-    add_interface_arguments(p)
-    add_output_format(p)
+    common.add_model_argument(p)
+    common.add_interface_arguments(p)
+    common.add_output_format(p)
     p.add_argument("--extra-opset", metavar="DOMAIN:V,..",
                    help="extra opset domains to allow, as for tf2onnx's --extra_opset (e.g. ai.onnx.contrib:1)")
     p.add_argument("--confirm", action="store_true",
@@ -52,13 +46,13 @@ def run(args: argparse.Namespace) -> int:
     from tfscout.inspector import check_text, report_json
 
     outcome = check_model(args.model, inputs=args.inputs, outputs=args.outputs, opset=args.opset,
-                          tags=tags_of(args), signature=args.signature,
+                          tags=common.tags_of(args), signature=args.signature,
                           extra_opsets=parse_extra_opsets(args.extra_opset), confirm=args.confirm,
                           timeout=args.timeout, allow_unsafe=args.allow_unsafe)
     if args.json:
         data = report_json(outcome.report)
         data["confirm"] = outcome.confirm.to_dict() if outcome.confirm else None
-        print_json(data)
+        common.print_json(data)
     else:
         sys.stdout.write(check_text(outcome.report))
         if outcome.confirm is not None:

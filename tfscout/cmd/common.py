@@ -19,7 +19,8 @@ def add_interface_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--inputs", metavar="T,..",
                         help="input tensors (name or name:port, optional [shape]); replaces the recommendation")
     parser.add_argument("--outputs", metavar="T,..", help="output tensors (name or name:port)")
-    parser.add_argument("--opset", type=int, metavar="N", help=f"ONNX opset to target (default {DEFAULT_OPSET})")
+    parser.add_argument("--opset", type=int, metavar="N",
+                        help=f"ONNX opset to target (default {DEFAULT_OPSET})")
     parser.add_argument("--tag", metavar="TAGS", help="SavedModel tag set, comma-separated (default: serve)")
     parser.add_argument("--signature", metavar="NAME", help="SavedModel signature to use")
 

@@ -5,13 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tfscout.cmd.common import (
-    add_interface_arguments,
-    add_model_argument,
-    add_output_format,
-    print_conversion,
-    tags_of,
-)
+from tfscout.cmd import common
 from tfscout.defaults import DEFAULT_ATOL, DEFAULT_RTOL, DEFAULT_TIMEOUT
 
 
@@ -28,10 +22,13 @@ def add_conversion_options(p: argparse.ArgumentParser, verify: bool = True) -> N
     p.add_argument("--switch", action="append", default=[], metavar="NAME=VALUE",
                    help="set a mode switch by hand, e.g. --switch keep_prob=1.0 --switch is_training=false")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
-                   help=f"time limit for each child process (TensorFlow, tf2onnx, onnxruntime); default {DEFAULT_TIMEOUT:g}")
+                   help="time limit for each child process (TensorFlow, tf2onnx, onnxruntime); "
+                        f"default {DEFAULT_TIMEOUT:g}")
     if verify:
-        p.add_argument("--rtol", type=float, default=DEFAULT_RTOL, help=f"relative tolerance (default {_exponent(DEFAULT_RTOL)})")
-        p.add_argument("--atol", type=float, default=DEFAULT_ATOL, help=f"absolute tolerance (default {_exponent(DEFAULT_ATOL)})")
+        p.add_argument("--rtol", type=float, default=DEFAULT_RTOL,
+                       help=f"relative tolerance (default {_exponent(DEFAULT_RTOL)})")
+        p.add_argument("--atol", type=float, default=DEFAULT_ATOL,
+                       help=f"absolute tolerance (default {_exponent(DEFAULT_ATOL)})")
         p.add_argument("--sample", metavar="FILE.npz",
                        help="real inputs to compare on (keys: tensor names such as x:0); default: seeded random")
 
@@ -54,14 +51,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("convert", help="convert to ONNX and prove the result matches TensorFlow",
                        description="Freeze, repair, convert with tf2onnx, validate and verify against TensorFlow. "
                                    "Exits 0 only when the written model matched TensorFlow.")
-    add_model_argument(p)
+    common.add_model_argument(p)
     p.add_argument("-o", "--output", required=True, metavar="OUT.onnx", help="where to write the ONNX model")
-    add_interface_arguments(p)
+    common.add_interface_arguments(p)
     add_conversion_options(p)
     p.add_argument("--force", action="store_true", help="overwrite OUT.onnx if it exists")
     p.add_argument("--keep-unverified", action="store_true",
                    help="write the ONNX model even when it did not match TensorFlow (exit code stays 1)")
-    add_output_format(p)
+    common.add_output_format(p)
     p.set_defaults(run=run)
 
 
@@ -69,9 +66,9 @@ def run(args: argparse.Namespace) -> int:
     from tfscout.converter import convert_model, stderr_progress
 
     report = convert_model(
-        args.model, args.output, inputs=args.inputs, outputs=args.outputs, opset=args.opset, tags=tags_of(args),
+        args.model, args.output, inputs=args.inputs, outputs=args.outputs, opset=args.opset, tags=common.tags_of(args),
         signature=args.signature, force=args.force, allow_unsafe=args.allow_unsafe, rtol=args.rtol,
         atol=args.atol, sample=args.sample, timeout=args.timeout, keep_unverified=args.keep_unverified,
         progress=stderr_progress(sys.stderr.isatty()), switches=switches_of(args),
     )
-    return print_conversion(report, args.json)
+    return common.print_conversion(report, args.json)

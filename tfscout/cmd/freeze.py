@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tfscout.cmd.common import add_model_argument, add_output_format, print_conversion, tags_of
+from tfscout.cmd import common
 from tfscout.cmd.convert import add_conversion_options, switches_of
 
 
@@ -14,7 +14,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                        description="Freeze a checkpoint, a SavedModel or a GraphDef (text or binary) into a binary "
                                    "GraphDef holding only the inference graph: cut at the inputs, mode switches "
                                    "fixed, debug and training ops repaired, variables as constants.")
-    add_model_argument(p)
+    common.add_model_argument(p)
     p.add_argument("-o", "--output", required=True, metavar="OUT.pb", help="where to write the frozen GraphDef")
     p.add_argument("--inputs", metavar="T,..", help="input tensors (name or name:port, optional [shape])")
     p.add_argument("--outputs", metavar="T,..", help="output tensors (name or name:port)")
@@ -22,7 +22,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--signature", metavar="NAME", help="SavedModel signature to use")
     add_conversion_options(p, verify=False)
     p.add_argument("--force", action="store_true", help="overwrite OUT.pb if it exists")
-    add_output_format(p)
+    common.add_output_format(p)
     p.set_defaults(run=run)
 
 
@@ -30,8 +30,8 @@ def run(args: argparse.Namespace) -> int:
     from tfscout.converter import freeze_model, stderr_progress
 
     report = freeze_model(
-        args.model, args.output, inputs=args.inputs, outputs=args.outputs, tags=tags_of(args),
+        args.model, args.output, inputs=args.inputs, outputs=args.outputs, tags=common.tags_of(args),
         signature=args.signature, force=args.force, allow_unsafe=args.allow_unsafe, timeout=args.timeout,
         progress=stderr_progress(sys.stderr.isatty()), switches=switches_of(args),
     )
-    return print_conversion(report, args.json)
+    return common.print_conversion(report, args.json)

@@ -12,14 +12,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tfscout.cmd.common import add_model_argument, print_json, tags_of
+from tfscout.cmd import common
 from tfscout.defaults import DEFAULT_DEPTH, DEFAULT_MAX_NODES, SUBGRAPH_MAX_NODES
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("render", help="draw a node's neighbourhood or the subgraph to convert (SVG/PNG/PDF/DOT)",
                        description="Draw part of the graph with Graphviz.")
-    add_model_argument(p)
+    common.add_model_argument(p)
     what = p.add_mutually_exclusive_group()
     what.add_argument("--around", metavar="NODE", help="draw the nodes within --depth hops of NODE")
     what.add_argument("--subgraph", action="store_true",
@@ -46,9 +46,9 @@ def run(args: argparse.Namespace) -> int:
 
     drawing = draw(args.model, around_node=args.around, subgraph=args.subgraph, depth=args.depth,
                    max_nodes=args.max_nodes, control=args.control, inputs=args.inputs, outputs=args.outputs,
-                   tags=tags_of(args), out=args.output, fmt=args.format, force=args.force)
+                   tags=common.tags_of(args), out=args.output, fmt=args.format, force=args.force)
     if args.json:
-        print_json(drawing.to_dict())
+        common.print_json(drawing.to_dict())
     elif drawing.output:
         more = f" ({drawing.truncated} more not drawn)" if drawing.truncated else ""
         sys.stderr.write(f"wrote {drawing.output}: {drawing.nodes} nodes, {drawing.edges} edges{more}\n")

@@ -7,7 +7,7 @@ import sys
 import time
 from typing import TextIO
 
-from tfscout.cmd.common import print_json
+from tfscout.cmd import common
 from tfscout.defaults import DEFAULT_OPSET, SCAN_TIMEOUT
 
 _BAR = 24
@@ -30,7 +30,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     again.add_argument("--restart", dest="restart", action="store_true",
                        help="ignore the state file and inspect every model again")
     p.add_argument("--state", metavar="PATH", help="the state file (default: DIR/.tfscout-scan.jsonl)")
-    p.add_argument("--opset", type=int, metavar="N", help=f"ONNX opset to pre-check at (default {DEFAULT_OPSET})")
+    p.add_argument("--opset", type=int, metavar="N",
+                   help=f"ONNX opset to pre-check at (default {DEFAULT_OPSET})")
     p.add_argument("--timeout", type=float, default=SCAN_TIMEOUT, metavar="S",
                    help=f"time limit per model, seconds (default {SCAN_TIMEOUT:g})")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -74,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.clear()
     if args.json:
-        print_json(scan_json(result))
+        common.print_json(scan_json(result))
     elif args.csv:
         sys.stdout.write(scan_csv(result))
     else:

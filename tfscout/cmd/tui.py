@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from tfscout.cmd.common import tags_of
+from tfscout.cmd import common
 from tfscout.errors import UsageError, require
 
 
@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.model is not None and not Path(args.model).exists() and not Path(args.model + ".meta").exists():
         raise UsageError("no such file or folder", "check the path", path=args.model)
-    app = make_app(args.model, tags_of(args), split_names(args.inputs) or None, split_names(args.outputs) or None,
-                   args.opset)
+    app = make_app(args.model, common.tags_of(args), split_names(args.inputs) or None,
+                   split_names(args.outputs) or None, args.opset)
     app.run()
     return int(app.return_code or 0)

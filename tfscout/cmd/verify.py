@@ -5,13 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tfscout.cmd.common import (
-    add_interface_arguments,
-    add_model_argument,
-    add_output_format,
-    print_conversion,
-    tags_of,
-)
+from tfscout.cmd import common
 from tfscout.cmd.convert import add_conversion_options, switches_of
 
 
@@ -19,11 +13,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("verify", help="run TensorFlow and onnxruntime on the same inputs and compare",
                        description="Validate an ONNX model and compare it with TensorFlow on the same seeded "
                                    "inputs (or --sample). Inputs and outputs default to the ONNX model's names.")
-    add_model_argument(p)
+    common.add_model_argument(p)
     p.add_argument("onnx", metavar="MODEL.onnx", help="the ONNX model to check")
-    add_interface_arguments(p)
+    common.add_interface_arguments(p)
     add_conversion_options(p)
-    add_output_format(p)
+    common.add_output_format(p)
     p.set_defaults(run=run)
 
 
@@ -31,9 +25,9 @@ def run(args: argparse.Namespace) -> int:
     from tfscout.converter import stderr_progress, verify_model
 
     report = verify_model(
-        args.model, args.onnx, inputs=args.inputs, outputs=args.outputs, tags=tags_of(args),
+        args.model, args.onnx, inputs=args.inputs, outputs=args.outputs, tags=common.tags_of(args),
         signature=args.signature, allow_unsafe=args.allow_unsafe, rtol=args.rtol, atol=args.atol,
         sample=args.sample, timeout=args.timeout, progress=stderr_progress(sys.stderr.isatty()),
         switches=switches_of(args),
     )
-    return print_conversion(report, args.json)
+    return common.print_conversion(report, args.json)

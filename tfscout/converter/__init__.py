@@ -12,7 +12,6 @@ from tfscout.converter.api import convert_model, freeze_model, verify_model
 from tfscout.converter.confirm import (
     CheckOutcome,
     ConfirmResult,
-    Disagreement,
     check_model,
     compare_with_tf2onnx,
     confirm_precheck,
@@ -20,25 +19,14 @@ from tfscout.converter.confirm import (
 from tfscout.converter.plan import ConversionPlan, parse_switch_value
 from tfscout.converter.progress import Progress, stderr_progress
 from tfscout.converter.render import CONTRACT_KEYS, confirm_text, report_json, report_text
-from tfscout.converter.report import (
-    STAGES,
-    ConversionReport,
-    FrozenGraph,
-    ModelStructure,
-    OutputError,
-    Problem,
-    Step,
-    StructureComparison,
-    TensorInfo,
-)
+from tfscout.converter.report import STAGES, ConversionReport, OutputError, Problem, Step, TensorInfo
 from tfscout.converter.tables import regenerate_in_child, support_table_for_installed
 from tfscout.converter.tf2onnx_log import Tf2onnxLog, parse_tf2onnx_log
 
 __all__ = [
     "CONTRACT_KEYS", "STAGES", "CheckOutcome", "ConfirmResult", "ConversionPlan", "ConversionReport",
-    "Disagreement", "FrozenGraph", "ModelStructure", "OutputError", "Problem", "Progress", "Step",
-    "StructureComparison", "TensorInfo", "Tf2onnxLog", "check_model", "compare_with_tf2onnx", "confirm_precheck",
-    "confirm_text", "convert_model", "freeze_model", "parse_switch_value", "parse_tf2onnx_log",
-    "regenerate_in_child", "report_json", "report_text", "stderr_progress", "support_table_for_installed",
-    "verify_model",
+    "OutputError", "Problem", "Progress", "Step", "TensorInfo", "Tf2onnxLog", "check_model",
+    "compare_with_tf2onnx", "confirm_precheck", "confirm_text", "convert_model", "freeze_model",
+    "parse_switch_value", "parse_tf2onnx_log", "regenerate_in_child", "report_json", "report_text",
+    "stderr_progress", "support_table_for_installed", "verify_model",
 ]

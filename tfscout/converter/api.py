@@ -15,12 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tfscout.converter.plan import (
-    ConversionPlan,
-    apply_switches,
-    check_output_path,
-    plan_from_report,
-)
+from tfscout.converter.plan import ConversionPlan, apply_switches, check_output_path, plan_from_report
 from tfscout.converter.progress import Progress, check_cancel, line_forwarder, say
 from tfscout.converter.publish import publish
 from tfscout.converter.report import ConversionReport, FrozenGraph, TensorInfo

@@ -83,7 +83,8 @@ class ConfirmResult:
         return data
 
 
-def compare_with_tf2onnx(result: PrecheckResult, log: Tf2onnxLog, reached_handlers: bool) -> tuple[list[Disagreement], dict[str, str]]:
+def compare_with_tf2onnx(result: PrecheckResult, log: Tf2onnxLog,
+                         reached_handlers: bool) -> tuple[list[Disagreement], dict[str, str]]:
     """Differences between the pre-check and tf2onnx's log, and how each conditional op turned out."""
     fast_blocking = unsupported_set(result)
     conditional = {op for op, status in result.statuses.items() if status == "conditional"}

@@ -94,15 +94,16 @@ from tfscout.inspector.scan import (
 )
 
 __all__ = [
-    "BLOCKING_STATUSES", "TIER_LABELS", "UNSAFE_OPS", "Drawing", "EdgeInfo", "Endpoints", "Graph", "GraphAnalysis",
-    "Interface", "Link", "ModeSwitch", "ModelSource", "Neighbourhood", "NodeInfo", "NodeSearch", "OpIssue",
-    "OpsetAdvice", "PrecheckResult", "PrecheckSummary", "Report", "ScanResult", "ScanRow", "ScopeIndex",
-    "SearchResult", "SignatureInfo", "SupportTable", "TensorCandidate", "TensorInfo", "TensorRef", "UnsafeOp",
-    "analyse_path", "around", "between", "cached_table_path", "check_text", "choose_interface", "command_spec",
-    "describe_node", "draw", "dtype_name", "format_of", "human_size", "inspect_model", "leaf_name", "link_tree",
-    "load_source", "load_support_table", "op_arg_spec", "optypes", "parse_shape_suffix", "refuse_unsafe", "report_for",
-    "report_json", "report_text", "resolve_names", "run_precheck", "scan_csv", "scan_folder", "scan_json",
-    "scan_text", "scan_unsafe", "shape_dims", "shape_suffix", "shape_text", "split_names", "split_tensor_name",
-    "status_text", "summary_line", "table_to_json", "tensor_caption", "tf2onnx_argv", "to_dot", "unsafe_to_run",
-    "unsupported_set", "validate_opset", "write_picture",
+    "BLOCKING_STATUSES", "TIER_LABELS", "UNSAFE_OPS", "Drawing", "EdgeInfo", "Endpoints", "Graph",
+    "GraphAnalysis", "Interface", "Link", "ModeSwitch", "ModelSource", "Neighbourhood", "NodeInfo",
+    "NodeSearch", "OpIssue", "OpsetAdvice", "PrecheckResult", "PrecheckSummary", "Report", "ScanResult",
+    "ScanRow", "ScopeIndex", "SearchResult", "SignatureInfo", "SupportTable", "TensorCandidate", "TensorInfo",
+    "TensorRef", "UnsafeOp", "analyse_path", "around", "between", "cached_table_path", "check_text",
+    "choose_interface", "command_spec", "describe_node", "draw", "dtype_name", "format_of", "human_size",
+    "inspect_model", "leaf_name", "link_tree", "load_source", "load_support_table", "op_arg_spec", "optypes",
+    "parse_shape_suffix", "refuse_unsafe", "report_for", "report_json", "report_text", "resolve_names",
+    "run_precheck", "scan_csv", "scan_folder", "scan_json", "scan_text", "scan_unsafe", "shape_dims",
+    "shape_suffix", "shape_text", "split_names", "split_tensor_name", "status_text", "summary_line",
+    "table_to_json", "tensor_caption", "tf2onnx_argv", "to_dot", "unsafe_to_run", "unsupported_set",
+    "validate_opset", "write_picture",
 ]

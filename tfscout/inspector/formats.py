@@ -17,7 +17,8 @@ def shape_text(shape: list[int] | None) -> str:
 
 
 def status_text(issue: OpIssue) -> str:
-    """A pre-check verdict as people read it: ``needs opset 18``, ``needs ai.onnx.contrib``, ``unsupported``."""
+    """A pre-check verdict as people read it: ``needs opset 18``, ``needs ai.onnx.contrib``, ``unsupported``.
+    """
     if issue.status == "needs_opset":
         return f"needs opset {issue.min_opset}"
     if issue.status == "needs_extra_opset":

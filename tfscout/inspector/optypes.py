@@ -142,9 +142,11 @@ ASSIGN_OPS = frozenset({
 })
 # Plain writes of a variable (initializers, and fused batch norm's running averages).
 ASSIGN_VALUE_OPS = frozenset({"Assign", "AssignVariableOp"})
-# What a training graph moves its moving averages with: ``AssignSub(avg, (avg - x) * decay)`` or a plain write.
+# What a training graph moves its moving averages with: ``AssignSub(avg, (avg - x) * decay)``, or a plain
+# write.
 MOVING_AVERAGE_UPDATE_OPS = ASSIGN_VALUE_OPS | frozenset({"AssignSub", "AssignSubVariableOp"})
-MOVING_AVERAGE_MATH_OPS = frozenset({"Mul", "Sub", "Identity", "Cast", "AddV2", "Add", "RealDiv", "Div", "Neg"})
+MOVING_AVERAGE_MATH_OPS = frozenset({"Mul", "Sub", "Identity", "Cast", "AddV2", "Add", "RealDiv", "Div",
+                                     "Neg"})
 SAVE_OPS = frozenset({"Save", "SaveV2", "SaveSlices"})
 SAVE_RESTORE_OPS = SAVE_OPS | frozenset({
     "Restore", "RestoreV2", "RestoreSlice", "MergeV2Checkpoints", "ShardedFilename", "ShardedFilespec",
@@ -176,7 +178,8 @@ QUEUE_DEQUEUE_MANY_OPS = frozenset({"QueueDequeueMany", "QueueDequeueManyV2"})
 QUEUE_DEQUEUE_UP_TO_OPS = frozenset({"QueueDequeueUpTo", "QueueDequeueUpToV2"})
 QUEUE_DEQUEUE_OPS = (frozenset({"QueueDequeue", "QueueDequeueV2"}) | QUEUE_DEQUEUE_MANY_OPS
                      | QUEUE_DEQUEUE_UP_TO_OPS)
-ITERATOR_NEXT_OPS = frozenset({"IteratorGetNext", "IteratorGetNextSync", "MultiDeviceIteratorGetNextFromShard"})
+ITERATOR_NEXT_OPS = frozenset({"IteratorGetNext", "IteratorGetNextSync",
+                               "MultiDeviceIteratorGetNextFromShard"})
 # Decoding raw bytes into tensors: the start of an input pipeline.
 DECODE_OPS = frozenset({
     "DecodeJpeg", "DecodeAndCropJpeg", "DecodePng", "DecodeBmp", "DecodeGif", "DecodeImage", "DecodeWebP",
@@ -236,7 +239,8 @@ SIDE_EFFECT_OPS = (ASSIGN_OPS | SUMMARY_OPS | SAVE_RESTORE_OPS | QUEUE_ENQUEUE_O
 # ---------------------------------------------------------------------------------------------
 # Patterns the analysis and the repairs follow
 
-# Ops a weight passes through before it enters computation (reads, casts, a while loop's Enter, a cond's Switch).
+# Ops a weight passes through before it enters computation (reads, casts, a while loop's Enter, a
+# cond's Switch).
 WEIGHT_READ_OPS = frozenset({"Identity", "ReadVariableOp", "Cast"}) | ENTER_OPS | SWITCH_OPS
 # Arithmetic a loss is made of; with no weight among its inputs such a node belongs to the loss.
 LOSS_MATH_OPS = frozenset({
@@ -255,14 +259,17 @@ DROPOUT_RATE_OPS = frozenset({"Identity", "Cast", "Reshape", "Squeeze", "RealDiv
                               "PlaceholderWithDefault"})
 # What a dropout mask is made of: the random draw, arithmetic on constants (the rate, which may come from a
 # tf.cond or Select on a mode switch now constant) and, inside a while loop, Enter.
-DROPOUT_MASK_OPS = frozenset({"RandomUniform", "Mul", "Add", "AddV2", "Sub", "Floor", "GreaterEqual", "Greater",
-                              "Less", "LessEqual", "Cast", "Identity", "RealDiv", "Div", "Const", "Reshape",
-                              "Pack", "Enter", "Select", "SelectV2", "LogicalNot"})
+DROPOUT_MASK_OPS = frozenset({
+    "RandomUniform", "Mul", "Add", "AddV2", "Sub", "Floor", "GreaterEqual", "Greater", "Less", "LessEqual", "Cast",
+    "Identity", "RealDiv", "Div", "Const", "Reshape", "Pack", "Enter", "Select", "SelectV2", "LogicalNot",
+})
 # The scaling of the kept units: ``x / keep`` or ``x * scale``.
 DROPOUT_SCALE_OPS = DIV_OPS | frozenset({"Mul"})
 # Ops through which an integer input keeps indexing the same table (for seeded feeds of ids).
-INDEX_PASS_OPS = frozenset({"Identity", "Reshape", "Cast", "ExpandDims", "Squeeze", "Transpose", "StridedSlice",
-                            "Unpack", "Pack", "ConcatV2", "Slice", "Split", "SplitV", "Snapshot", "Tile"})
+INDEX_PASS_OPS = frozenset({
+    "Identity", "Reshape", "Cast", "ExpandDims", "Squeeze", "Transpose", "StridedSlice", "Unpack", "Pack",
+    "ConcatV2", "Slice", "Split", "SplitV", "Snapshot", "Tile",
+})
 # Drawn grey in pictures: constants, variables and their reads.
 CONSTANT_LIKE_OPS = CONST_OPS | VARIABLE_OPS | VARIABLE_READ_OPS
 
@@ -293,7 +300,7 @@ WINDOW_OPS = POOL_OPS | frozenset({"Conv2D", "DepthwiseConv2dNative"})
 # Rearranging the dimensions of the first input.
 DIMENSION_OPS = frozenset({"Squeeze", "ExpandDims", "Reshape", "Transpose"})
 # The shape is computed from the first input's shape ...
-FROM_FIRST_INPUT_SHAPE_OPS = (SAME_SHAPE_OPS | AXIS_REDUCTION_OPS | ARG_REDUCTION_OPS | WINDOW_OPS | DIMENSION_OPS
-                              | frozenset({"AudioSpectrogram", "Mfcc"}))
+FROM_FIRST_INPUT_SHAPE_OPS = (SAME_SHAPE_OPS | AXIS_REDUCTION_OPS | ARG_REDUCTION_OPS | WINDOW_OPS
+                              | DIMENSION_OPS | frozenset({"AudioSpectrogram", "Mfcc"}))
 # ... or from the shapes of the first inputs (up to three).
 FROM_INPUTS_SHAPE_OPS = BROADCAST_OPS | SELECT_OPS | frozenset({"MatMul"})

@@ -17,7 +17,7 @@ BLOCKING_STATUSES = frozenset({"needs_opset", "needs_extra_opset", "unsupported"
 
 @dataclass
 class TensorInfo:
-    """A tensor: name (``x:0``), dtype and static shape (-1 for an unknown dimension, None for an unknown rank)."""
+    """A tensor: name (``x:0``), dtype and static shape (-1: unknown dimension; None: unknown rank)."""
 
     name: str
     dtype: str | None = None

@@ -11,6 +11,6 @@ from tfscout.procs.pool import WorkerPool
 from tfscout.procs.run import CompletedRun, run_command, run_function
 
 __all__ = [
-    "CompletedRun", "WorkerPool", "child_env", "kill_group", "load_target", "run_command",
-    "run_function", "signal_name",
+    "CompletedRun", "WorkerPool", "child_env", "kill_group", "load_target", "run_command", "run_function",
+    "signal_name",
 ]

@@ -1,4 +1,5 @@
-"""The child process of :func:`tfscout.procs.run_function`: ``python -m tfscout.procs.child REQUEST RESPONSE``.
+"""The child process of :func:`tfscout.procs.run_function`:
+``python -m tfscout.procs.child REQUEST RESPONSE``.
 
 It unpickles ``{"target": "module:function", "kwargs": {...}}``, calls it, and pickles back
 ``("ok", result)``, ``("error", TfscoutError)`` or ``("exception", "Type: message")``. Kept apart from

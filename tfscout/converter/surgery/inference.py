@@ -7,8 +7,8 @@ from tfscout.converter.surgery import branches, repairs, training
 from tfscout.converter.surgery.graphedit import GraphEdit
 
 
-def repair_graph(edit: GraphEdit, outputs: list[str], switches: list[PlannedSwitch], inputs: list[PlannedInput],
-                 log: repairs.SurgeryLog) -> None:
+def repair_graph(edit: GraphEdit, outputs: list[str], switches: list[PlannedSwitch],
+                 inputs: list[PlannedInput], log: repairs.SurgeryLog) -> None:
     """Cut, fix the mode switches, resolve constant conditions, training mode to inference, prune,
     take defaults, bypass debug ops, prune again (keeping the control edges that matter), name the
     cut inputs; each pass adds its step to ``log``."""

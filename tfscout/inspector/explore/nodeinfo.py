@@ -90,21 +90,11 @@ def attr_text(value: Any) -> str:
 
 def _roles(a: GraphAnalysis, i: int) -> list[str]:
     roles = a.roles
-    op = a.graph.ops[i]
-    out = []
-    if op in optypes.PLACEHOLDER_OPS:
-        out.append("placeholder")
-    if i in roles.labels:
-        out.append("training label")
-    if i in roles.losses:
-        out.append("loss")
-    if i in roles.backward:
-        out.append("gradient or optimizer")
-    elif i in roles.machinery:
-        out.append("training or saving machinery")
-    if i in roles.weights:
-        out.append("weights")
-    return out
+    marks = ((a.graph.ops[i] in optypes.PLACEHOLDER_OPS, "placeholder"), (i in roles.labels, "training label"),
+             (i in roles.losses, "loss"), (i in roles.backward, "gradient or optimizer"),
+             (i in roles.machinery and i not in roles.backward, "training or saving machinery"),
+             (i in roles.weights, "weights"))
+    return [label for found, label in marks if found]
 
 
 def describe_node(a: GraphAnalysis, i: int) -> NodeInfo:

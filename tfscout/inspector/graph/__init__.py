@@ -16,8 +16,8 @@ from tfscout.inspector.graph.roles import LABEL_WORDS, LOSS_WORDS, OUTPUT_WORDS,
 from tfscout.inspector.graph.tensors import Shape, ShapeInference, const_ints, const_value, scalar_value
 
 __all__ = [
-    "LABEL_WORDS", "LOSS_WORDS", "MAX_PORT", "OUTPUT_WORDS", "Graph", "GraphAnalysis", "OpSignature", "OpTable",
-    "Roles", "Shape", "ShapeInference", "TensorRef", "classify", "close_matches", "const_ints", "const_value",
-    "default_op_table", "function_library", "functions_called", "has_token", "is_auto_name", "op_arg_spec", "scalar_value",
-    "split_tensor_name", "tensor_name", "tokens",
+    "LABEL_WORDS", "LOSS_WORDS", "MAX_PORT", "OUTPUT_WORDS", "Graph", "GraphAnalysis", "OpSignature",
+    "OpTable", "Roles", "Shape", "ShapeInference", "TensorRef", "classify", "close_matches", "const_ints",
+    "const_value", "default_op_table", "function_library", "functions_called", "has_token", "is_auto_name",
+    "op_arg_spec", "scalar_value", "split_tensor_name", "tensor_name", "tokens",
 ]

@@ -77,7 +77,8 @@ class GraphAnalysis:
         g = self.graph
         if not self.data_sources:
             return set()
-        return g.descendants(self.data_sources, stop={i for i, op in enumerate(g.ops) if op in optypes.SHAPE_OPS})
+        shape_facts = {i for i, op in enumerate(g.ops) if op in optypes.SHAPE_OPS}
+        return g.descendants(self.data_sources, stop=shape_facts)
 
     @cached_property
     def near_random(self) -> set[int]:

@@ -229,7 +229,8 @@ class Graph:
         return self._cyclic
 
     def ancestors(self, starts: Iterable[int], stop: set[int] | frozenset[int] = frozenset(),
-                  control: bool = False, cut: set[TensorRef] | frozenset[TensorRef] = frozenset()) -> set[int]:
+                  control: bool = False, cut: set[TensorRef] | frozenset[TensorRef] = frozenset(),
+                  ) -> set[int]:
         """Nodes reachable backwards from ``starts`` through data (and optionally control) edges.
 
         Nodes in ``stop`` are included but not walked through; a data edge that reads a tensor in
@@ -245,15 +246,17 @@ class Graph:
             if i in stop:
                 continue
             if cut:
-                stack.extend(src for src, port in self.inputs[i] if src not in seen and TensorRef(src, port) not in cut)
+                stack.extend(src for src, port in self.inputs[i]
+                             if src not in seen and TensorRef(src, port) not in cut)
             else:
                 stack.extend(src for src, _port in self.inputs[i] if src not in seen)
             if control:
                 stack.extend(s for s in self.control_inputs[i] if s not in seen)
         return seen
 
-    def descendants(self, starts: Iterable[int], control: bool = False, stop: set[int] | frozenset[int] = frozenset(),
-                    through: frozenset[str] | None = None) -> set[int]:
+    def descendants(self, starts: Iterable[int], control: bool = False,
+                    stop: set[int] | frozenset[int] = frozenset(), through: frozenset[str] | None = None,
+                    ) -> set[int]:
         """Nodes reachable forwards from ``starts`` through data (and optionally control) edges.
 
         Nodes in ``stop`` are included but not walked through; with ``through``, only nodes of those

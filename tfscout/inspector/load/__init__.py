@@ -6,13 +6,7 @@ The bottom layer of the inspector: it imports nothing of the inspector but the o
 
 from __future__ import annotations
 
-from tfscout.inspector.load.bigfile import (
-    BIG_NODE_BYTES,
-    LAZY_MIN_FILE_BYTES,
-    LazyGraph,
-    read_graph_def_lazily,
-)
-from tfscout.inspector.load.checkpoints import checkpoint_data_exists
+from tfscout.inspector.load.bigfile import BIG_NODE_BYTES, LAZY_MIN_FILE_BYTES, read_graph_def_lazily
 from tfscout.inspector.load.loaders import FORMATS, ModelSource, graph_def_from_bytes, load_source
 from tfscout.inspector.load.protos import (
     FLOAT_DTYPES,
@@ -21,26 +15,16 @@ from tfscout.inspector.load.protos import (
     MetaGraphDef,
     NodeDef,
     WireError,
-    WireField,
     WireReader,
     decode_varint,
     dtype_name,
     encode_varint,
     shape_dims,
-    strip_node_tensors,
-    top_level_spans,
-    wire_messages,
-    wire_strings,
 )
 from tfscout.inspector.load.signatures import Signature
 from tfscout.inspector.load.sniff import (
-    GRAPHDEF,
-    GRAPHDEF_TEXT,
-    HEAD_BYTES,
-    METAGRAPH,
-    METAGRAPH_TEXT,
-    SAVED_MODEL,
-    SAVED_MODEL_TEXT,
+    METAGRAPH_KINDS,
+    REPORT_FORMAT,
     NotAModel,
     foreign_format,
     sniff_bytes,
@@ -48,10 +32,8 @@ from tfscout.inspector.load.sniff import (
 )
 
 __all__ = [
-    "BIG_NODE_BYTES", "FLOAT_DTYPES", "FORMATS", "GRAPHDEF", "GRAPHDEF_TEXT", "HEAD_BYTES", "LAZY_MIN_FILE_BYTES",
-    "METAGRAPH", "METAGRAPH_TEXT", "SAVED_MODEL", "SAVED_MODEL_TEXT", "AttrValue", "GraphDef", "LazyGraph",
-    "MetaGraphDef", "ModelSource", "NodeDef", "NotAModel", "Signature", "WireError", "WireField", "WireReader",
-    "checkpoint_data_exists", "decode_varint", "dtype_name", "encode_varint", "foreign_format",
-    "graph_def_from_bytes", "load_source", "read_graph_def_lazily", "shape_dims", "sniff_bytes", "sniff_file",
-    "strip_node_tensors", "top_level_spans", "wire_messages", "wire_strings",
+    "BIG_NODE_BYTES", "FLOAT_DTYPES", "FORMATS", "LAZY_MIN_FILE_BYTES", "METAGRAPH_KINDS", "REPORT_FORMAT",
+    "AttrValue", "GraphDef", "MetaGraphDef", "ModelSource", "NodeDef", "NotAModel", "Signature", "WireError",
+    "WireReader", "decode_varint", "dtype_name", "encode_varint", "foreign_format", "graph_def_from_bytes",
+    "load_source", "read_graph_def_lazily", "shape_dims", "sniff_bytes", "sniff_file",
 ]

@@ -118,21 +118,19 @@ def _sniff_file(path: Path, data: bytes) -> str:
 # Public entry points
 
 
+def _parse(message: pb_message.Message, data: bytes, path: Path, text: bool, what: str) -> None:
+    (_parse_text if text else _parse_binary)(message, data, path, what)
+
+
 def graph_def_from_bytes(data: bytes, path: Path, kind: str) -> GraphDef:
     graph = GraphDef()
-    if kind == sniff.GRAPHDEF_TEXT:
-        _parse_text(graph, data, path, "GraphDef")
-    else:
-        _parse_binary(graph, data, path, "GraphDef")
+    _parse(graph, data, path, kind == sniff.GRAPHDEF_TEXT, "GraphDef")
     return graph
 
 
 def _meta_from_bytes(data: bytes, path: Path, kind: str) -> MetaGraphDef:
     meta = MetaGraphDef()
-    if kind == sniff.METAGRAPH_TEXT:
-        _parse_text(meta, data, path, "MetaGraphDef")
-    else:
-        _parse_binary(meta, data, path, "MetaGraphDef")
+    _parse(meta, data, path, kind == sniff.METAGRAPH_TEXT, "MetaGraphDef")
     return meta
 
 
@@ -203,7 +201,7 @@ def load_saved_model(directory: Path, tags: list[str] | None, given: str) -> Mod
 
 def _saved_model_source(model_file: Path, data: bytes, kind: str, tags: list[str] | None, given: str) -> ModelSource:
     """A SavedModel proto (or a file named like one holding a meta graph or a bare GraphDef)."""
-    if kind in (sniff.METAGRAPH, sniff.METAGRAPH_TEXT):
+    if kind in sniff.METAGRAPH_KINDS:
         metas = [_meta_from_bytes(data, model_file, kind)]
     elif kind in (sniff.SAVED_MODEL, sniff.SAVED_MODEL_TEXT):
         metas = _saved_model_metas(data, model_file, kind)
@@ -337,6 +335,6 @@ def load_source(path: str | Path, tags: list[str] | None = None, given: str | No
     kind = _sniff_file(p, data)
     if kind in (sniff.GRAPHDEF, sniff.GRAPHDEF_TEXT):
         return _graphdef_source(given, p, data, kind)
-    if kind in (sniff.METAGRAPH, sniff.METAGRAPH_TEXT):
+    if kind in sniff.METAGRAPH_KINDS:
         return load_metagraph(p, data, kind, given)
     return _saved_model_source(p, data, kind, tags, given)

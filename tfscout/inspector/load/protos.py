@@ -232,43 +232,13 @@ def top_level_spans(data: memoryview | bytes) -> Iterator[tuple[int, int, int, i
     end = len(data)
     while pos < end:
         start = pos
-        tag = 0
-        shift = 0
-        while True:
-            if pos >= end:
-                raise WireError("truncated tag")
-            byte = data[pos]
-            pos += 1
-            tag |= (byte & 0x7F) << shift
-            if not byte & 0x80:
-                break
-            shift += 7
-            if shift > 63:
-                raise WireError("varint too long")
+        tag, pos = decode_varint(data, pos)
         wire_type = tag & 7
         if wire_type == 2:
-            length = 0
-            shift = 0
-            while True:
-                if pos >= end:
-                    raise WireError("truncated length")
-                byte = data[pos]
-                pos += 1
-                length |= (byte & 0x7F) << shift
-                if not byte & 0x80:
-                    break
-                shift += 7
-                if shift > 63:
-                    raise WireError("varint too long")
+            length, pos = decode_varint(data, pos)
             pos += length
         elif wire_type == 0:
-            while True:
-                if pos >= end:
-                    raise WireError("truncated varint")
-                byte = data[pos]
-                pos += 1
-                if not byte & 0x80:
-                    break
+            _value, pos = decode_varint(data, pos)
         elif wire_type == 1:
             pos += 8
         elif wire_type == 5:

@@ -18,6 +18,10 @@ METAGRAPH = "metagraph"
 METAGRAPH_TEXT = "metagraph_text"
 SAVED_MODEL = "saved_model"
 SAVED_MODEL_TEXT = "saved_model_text"
+METAGRAPH_KINDS = frozenset({METAGRAPH, METAGRAPH_TEXT})
+# The Report format of each kind: a text meta graph or SavedModel reads as its binary twin.
+REPORT_FORMAT = {GRAPHDEF: "graphdef", GRAPHDEF_TEXT: "graphdef_text", METAGRAPH: "metagraph",
+                 METAGRAPH_TEXT: "metagraph", SAVED_MODEL: "saved_model", SAVED_MODEL_TEXT: "saved_model"}
 # How much of a file is read to tell what it is.
 HEAD_BYTES = 4096
 

@@ -15,10 +15,9 @@ from tfscout.inspector.precheck.check import (
     unsupported_set,
     validate_opset,
 )
-from tfscout.inspector.precheck.path import PathModel, load_blockers, trace_path
+from tfscout.inspector.precheck.path import PathModel, trace_path
 from tfscout.inspector.precheck.rewrites import NEUTRAL_OPS
 from tfscout.inspector.precheck.support import (
-    OpSupport,
     SupportTable,
     cached_table_path,
     installed_tf2onnx_version,
@@ -26,14 +25,13 @@ from tfscout.inspector.precheck.support import (
     load_support_table,
     read_table,
     shipped_tables,
-    table_from_dict,
     table_to_json,
 )
-from tfscout.inspector.precheck.verdicts import SEVERITY, Verdict, table_verdict
+from tfscout.inspector.precheck.verdicts import table_verdict
 
 __all__ = [
-    "MIN_OPSET", "NEUTRAL_OPS", "SEVERITY", "Endpoints", "OpSupport", "PathModel", "PrecheckResult",
-    "SupportTable", "Verdict", "cached_table_path", "installed_tf2onnx_version", "load_blockers", "load_shipped",
-    "load_support_table", "read_table", "run_precheck", "shipped_tables", "table_from_dict", "table_to_json",
-    "table_verdict", "trace_path", "unsupported_set", "validate_opset",
+    "MIN_OPSET", "NEUTRAL_OPS", "Endpoints", "PathModel", "PrecheckResult", "SupportTable",
+    "cached_table_path", "installed_tf2onnx_version", "load_shipped", "load_support_table", "read_table",
+    "run_precheck", "shipped_tables", "table_to_json", "table_verdict", "trace_path", "unsupported_set",
+    "validate_opset",
 ]

@@ -1,5 +1,6 @@
-"""Choose the interface: the outputs (given, from a SignatureDef, or the best ranked heads), the inputs they
-need (given, from the signature, or placeholders and pipeline cut points), and the mode switches among them."""
+"""Choose the interface: the outputs (given, from a SignatureDef, or the best ranked heads), the inputs
+they need (given, from the signature, or placeholders and pipeline cut points), and the mode switches
+among them."""
 
 from __future__ import annotations
 

@@ -6,18 +6,10 @@ from __future__ import annotations
 from tfscout.inspector.render.check_text import check_text
 from tfscout.inspector.render.contract import report_json
 from tfscout.inspector.render.draw import Drawing, around_drawing, draw, subgraph_drawing
-from tfscout.inspector.render.drawing import (
-    PICTURE_FORMATS,
-    TEXT_FORMATS,
-    dot_program,
-    format_of,
-    tensor_caption,
-    to_dot,
-    write_picture,
-)
+from tfscout.inspector.render.drawing import format_of, tensor_caption, to_dot, write_picture
 from tfscout.inspector.render.text import report_text
 
 __all__ = [
-    "PICTURE_FORMATS", "TEXT_FORMATS", "Drawing", "around_drawing", "check_text", "draw", "subgraph_drawing", "dot_program", "format_of", "report_json",
+    "Drawing", "around_drawing", "check_text", "draw", "subgraph_drawing", "format_of", "report_json",
     "report_text", "tensor_caption", "to_dot", "write_picture",
 ]

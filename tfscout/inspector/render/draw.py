@@ -43,11 +43,12 @@ def _drawing(a: GraphAnalysis, hood: Neighbourhood, mode: str, title: str, depth
     return Drawing(dot=to_dot(g, hood, tensor_caption(a), title=title), mode=mode, nodes=len(hood.nodes),
                    edges=len(hood.edges), truncated=hood.truncated,
                    centre=g.names[hood.centre] if hood.centre is not None else None, depth=depth,
-                   inputs=[g.tensor_name(r) for r in hood.inputs], outputs=[g.tensor_name(r) for r in hood.outputs])
+                   inputs=[g.tensor_name(r) for r in hood.inputs],
+                   outputs=[g.tensor_name(r) for r in hood.outputs])
 
 
-def around_drawing(a: GraphAnalysis, centre: int, depth: int = DEFAULT_DEPTH, max_nodes: int = DEFAULT_MAX_NODES,
-                   control: bool = False) -> Drawing:
+def around_drawing(a: GraphAnalysis, centre: int, depth: int = DEFAULT_DEPTH,
+                   max_nodes: int = DEFAULT_MAX_NODES, control: bool = False) -> Drawing:
     """The nodes within ``depth`` hops of ``centre``."""
     g = a.graph
     hood = around(g, centre, depth, max_nodes, control=control)
@@ -59,14 +60,15 @@ def subgraph_drawing(a: GraphAnalysis, inputs: list[TensorRef], outputs: list[Te
     """The nodes the outputs need, back to the inputs (what tf2onnx converts)."""
     g = a.graph
     hood = between(g, inputs, outputs, max_nodes, control=control)
-    title = ", ".join(g.tensor_name(r) for r in inputs) + " -> " + ", ".join(g.tensor_name(r) for r in outputs)
+    title = (", ".join(g.tensor_name(r) for r in inputs) + " -> "
+             + ", ".join(g.tensor_name(r) for r in outputs))
     return _drawing(a, hood, "subgraph", title, None)
 
 
-def draw(model: str | Path, around_node: str | None = None, subgraph: bool = False, depth: int = DEFAULT_DEPTH,
-         max_nodes: int | None = None, control: bool = False, inputs: str | None = None, outputs: str | None = None,
-         tags: list[str] | None = None, out: str | Path | None = None, fmt: str | None = None,
-         force: bool = False) -> Drawing:
+def draw(model: str | Path, around_node: str | None = None, subgraph: bool = False,
+         depth: int = DEFAULT_DEPTH, max_nodes: int | None = None, control: bool = False,
+         inputs: str | None = None, outputs: str | None = None, tags: list[str] | None = None,
+         out: str | Path | None = None, fmt: str | None = None, force: bool = False) -> Drawing:
     """``tfscout render``: check the request, read the model, draw, and write ``out`` when given.
 
     Around ``around_node``, or with ``subgraph`` between ``inputs`` and ``outputs`` (the recommended ones
@@ -75,7 +77,8 @@ def draw(model: str | Path, around_node: str | None = None, subgraph: bool = Fal
     if not around_node and not subgraph:
         raise UsageError("say what to draw", "pass --around NODE or --subgraph")
     if depth < 0 or (max_nodes is not None and max_nodes < 1):
-        raise UsageError("--depth must be 0 or more and --max-nodes 1 or more", "e.g. --depth 2 --max-nodes 200")
+        raise UsageError("--depth must be 0 or more and --max-nodes 1 or more",
+                         "e.g. --depth 2 --max-nodes 200")
     if (inputs or outputs) and not subgraph:
         raise UsageError("--inputs and --outputs only apply to --subgraph", "add --subgraph")
     if out:

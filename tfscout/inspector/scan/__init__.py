@@ -11,7 +11,7 @@ from tfscout.inspector.scan.rows import ScanResult, ScanRow
 from tfscout.inspector.scan.state import STATE_NAME, ScanState, default_state_path
 
 __all__ = [
-    "CSV_FIELDS", "STATE_NAME", "WORKER_TARGET", "Discovery", "FoundModel", "ScanResult",
-    "ScanRow", "ScanState", "default_state_path", "find_models", "inspect_one", "scan_csv", "scan_folder",
-    "scan_json", "scan_text", "summary_line",
+    "CSV_FIELDS", "STATE_NAME", "WORKER_TARGET", "Discovery", "FoundModel", "ScanResult", "ScanRow",
+    "ScanState", "default_state_path", "find_models", "inspect_one", "scan_csv", "scan_folder", "scan_json",
+    "scan_text", "summary_line",
 ]

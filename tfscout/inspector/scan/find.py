@@ -16,16 +16,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tfscout.inspector.load import (
-    GRAPHDEF,
-    GRAPHDEF_TEXT,
-    METAGRAPH,
-    METAGRAPH_TEXT,
-    SAVED_MODEL,
-    SAVED_MODEL_TEXT,
-    NotAModel,
-    sniff_file,
-)
+from tfscout.inspector.load import METAGRAPH_KINDS, REPORT_FORMAT, NotAModel, sniff_file
 
 SAVED_MODEL_FILES = ("saved_model.pb", "saved_model.pbtxt")
 # Names that say "this is meant to be a model": a file with one of them that is not a model is a problem.
@@ -38,10 +29,6 @@ _DATA_RE = re.compile(r"^(?P<prefix>.+)\.data-\d+-of-\d+$")
 _V1_SHARD_RE = re.compile(r"^(?P<prefix>.+)-\d{5}-of-\d{5}$")
 _STEP_RE = re.compile(r"-(\d+)$")
 _LATEST_RE = re.compile(r'^\s*model_checkpoint_path\s*:\s*"((?:[^"\\]|\\.)*)"', re.MULTILINE)
-_SNIFFED_FORMAT = {
-    GRAPHDEF: "graphdef", GRAPHDEF_TEXT: "graphdef_text", METAGRAPH: "metagraph",
-    METAGRAPH_TEXT: "metagraph", SAVED_MODEL: "saved_model", SAVED_MODEL_TEXT: "saved_model",
-}
 
 
 @dataclass
@@ -154,7 +141,7 @@ class _Finder:
                 if path.suffix in MODEL_SUFFIXES:
                     self.add(path, path, None, 0, f"cannot read the file ({exc}) (check its permissions)")
                 continue
-            if kind in (METAGRAPH, METAGRAPH_TEXT) and name.endswith(".meta"):
+            if kind in METAGRAPH_KINDS and name.endswith(".meta"):
                 data = _checkpoint_files(name[: -len(".meta")], by_name)
                 if data:
                     metas[name[: -len(".meta")]] = path
@@ -162,7 +149,7 @@ class _Finder:
                     continue
             sniffed.append((path, kind))
         for path, kind in sniffed:
-            self.add(path, path, _SNIFFED_FORMAT.get(kind), _file_size(path))
+            self.add(path, path, REPORT_FORMAT.get(kind), _file_size(path))
         self._checkpoints(directory, metas, by_name)
         if metas:
             owned.add("checkpoint")

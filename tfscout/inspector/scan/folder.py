@@ -1,8 +1,8 @@
 """``tfscout scan DIR``: inspect and pre-check every TF1 model under a folder, one row per model.
 
-Models are found by content (:mod:`.find`) and inspected in a pool of worker
-processes (:class:`tfscout.procs.WorkerPool`, running :mod:`.jobs`), so that a model that crashes or hangs its worker
-gives an error row, never a dead scan. Each finished row is appended to a state file (JSON lines,
+Models are found by content (:mod:`.find`) and inspected in a pool of worker processes
+(:class:`tfscout.procs.WorkerPool`, running :mod:`.jobs`), so that a model that crashes or hangs its
+worker gives an error row, never a dead scan. Each finished row is appended to a state file (JSON lines,
 by default ``DIR/.tfscout-scan.jsonl``) at once; a scan started again after an interruption reuses
 the rows of models whose file has the same size and modification time, and the same settings.
 """
