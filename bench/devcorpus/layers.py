@@ -77,8 +77,8 @@ class Layers:
             return v1.get_variable(name, shape, initializer=initializer, trainable=trainable, use_resource=False)
         value = {"normal": lambda: v1.truncated_normal(shape, stddev=0.1), "zeros": lambda: tf.zeros(shape),
                  "ones": lambda: tf.ones(shape), "xavier": lambda: v1.random_normal(shape, stddev=0.05)}[init]()
-        name = None if self.names.style == "auto" else base
-        return v1.Variable(value, name=name, trainable=trainable, use_resource=False)
+        return v1.Variable(value, name=None if self.names.style == "auto" else base, trainable=trainable,
+                           use_resource=False)
 
     # -- layers --------------------------------------------------------------------------------
     def dense(self, x: Tensor, units: int, act: str | None, name: str | None = None,
@@ -147,9 +147,11 @@ class Layers:
         """Dropout of kind ``legacy`` / ``keep`` (``control`` is keep_prob), ``rate`` (a rate), ``cond``
         (``control`` is a bool is_training) or ``fixed`` (always on, as many exported graphs left it)."""
         if kind == "legacy":
-            with v1.name_scope("dropout"):
+            with v1.name_scope("dropout"):  # TF 1.0's tf.nn.dropout, op for op
                 noise = control + v1.random_uniform(tf.shape(x), dtype=x.dtype)
-                return v1.div(x, control) * tf.floor(noise)
+                out = v1.div(x, control) * tf.floor(noise)
+                out.set_shape(x.shape)
+                return out
         if kind == "keep":
             return v1.nn.dropout(x, keep_prob=control)
         if kind == "rate":

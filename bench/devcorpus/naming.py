@@ -41,6 +41,8 @@ VOCAB: dict[str, tuple[str, ...]] = {
                        "decoder_output", "reconstructed", "y", "out", "x_recon"),
     "generated": ("generated", "fake_images", "G", "gen_out", "samples", "generator_output", "fake",
                   "g_out", "output", "images_out", "x_fake"),
+    "decoded": ("predictions", "decoded", "translations", "sample_id", "output_ids", "decoded_ids", "outputs",
+                "infer_ids", "answer", "response", "greedy_ids"),
     "loss": ("loss", "cost", "cross_entropy", "total_loss", "xent", "train_loss", "objective", "error"),
     "accuracy": ("accuracy", "acc", "train_accuracy", "accuracy_op", "eval_accuracy", "correct_ratio"),
     "train_op": ("train_op", "train", "train_step", "optimizer", "optimize", "minimize", "update"),

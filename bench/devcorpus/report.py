@@ -96,7 +96,8 @@ def _confidence_lines(curve: dict[str, Any] | None) -> list[str]:
 
 
 def render_text(results: list[GraphResult]) -> str:
-    widths = [max(len(str(row[i])) for row in [HEADER, *_rows(results)]) for i in range(len(HEADER))]
+    header: list[object] = list(HEADER)
+    widths = [max(len(str(row[i])) for row in [header, *_rows(results)]) for i in range(len(HEADER))]
     fmt = "  ".join(f"{{:{w}}}" for w in widths)
     lines = [fmt.format(*HEADER)] + [fmt.format(*(str(c).replace("**", "") for c in row)) for row in _rows(results)]
     wrong = _wrong_lines(results, markdown=False)

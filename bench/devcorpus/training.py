@@ -66,6 +66,7 @@ def classification_loss(names: Namer, logits: Tensor, probs: Tensor | None, labe
     elif kind == "losses":
         loss = v1.losses.softmax_cross_entropy(onehot_labels=labels.tensor, logits=logits)
     else:
+        assert probs is not None
         loss = tf.reduce_mean(-tf.reduce_sum(labels.tensor * v1.log(probs + 1e-10), axis=[1]))
     return weight_decay(names, loss, layers)
 

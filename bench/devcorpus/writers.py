@@ -104,7 +104,7 @@ def save(case: Case, graph: Any, fmt: str, variant: str, iface: Interface, notes
     present = {n.name for n in written.node}
 
     def kept(tensors: list[Tensor]) -> list[str]:
-        return [t.name for t in tensors if t.op.name in present]
+        return list(dict.fromkeys(t.name for t in tensors if t.op.name in present))
 
     missing = [t.name for t in [*iface.inputs, *iface.outputs] if t.op.name not in present]
     if missing:
@@ -123,7 +123,10 @@ def _write_graphdef(case: Case, sess: Any, graph: Any, fmt: str, iface: Interfac
     frozen_text = fmt == "graphdef" or case.chance(0.5)
     if frozen_text:
         targets = [t.op.name for t in [*iface.outputs, *iface.tail]]
-        written = v1.graph_util.convert_variables_to_constants(sess, graph.as_graph_def(), targets)
+        if iface.tail and case.chance(0.5):  # frozen with the loss and the summary on it, as some were
+            targets += [op.name for op in graph.get_operations()
+                        if op.type == "ScalarSummary" and any(t in iface.tail for t in op.inputs)]
+        written = v1.graph_util.convert_variables_to_constants(sess, _unref(graph.as_graph_def()), targets)
     else:  # the training graph as tf.train.write_graph(sess.graph_def, ...) left it, variables and all
         written = graph.as_graph_def()
     name = case.filename(case.pick(FROZEN_NAMES if fmt == "graphdef" else TEXT_NAMES))
@@ -133,6 +136,25 @@ def _write_graphdef(case: Case, sess: Any, graph: Any, fmt: str, iface: Interfac
     else:
         _check(sess, iface, iface.inputs, written)
     return name, written
+
+
+def _unref(graph_def: Any) -> Any:
+    """The fix everyone pasted (tensorflow#3628) so a graph with moving averages assigned inside a tf.cond
+    imports after freezing: RefSwitch -> Switch, AssignSub -> Sub, AssignAdd -> Add, Assign -> Identity."""
+    for node in graph_def.node:
+        if node.op == "RefSwitch":
+            node.op = "Switch"
+        elif node.op in ("AssignSub", "AssignAdd"):
+            node.op = "Sub" if node.op == "AssignSub" else "Add"
+            node.attr.pop("use_locking", None)
+        elif node.op == "Assign":
+            node.op = "Identity"
+            node.attr.pop("use_locking", None)
+            node.attr.pop("validate_shape", None)
+            if len(node.input) == 2:
+                node.input[0] = node.input[1]
+                del node.input[1]
+    return graph_def
 
 
 def _write_checkpoint(case: Case, sess: Any, saver: Any, iface: Interface, folder: Path) -> str:
@@ -172,17 +194,32 @@ def _write_saved_model(case: Case, sess: Any, saver: Any, iface: Interface, fold
     return case.pick((export, export, f"{export}/saved_model.pb")).removeprefix("./")
 
 
-def _key(t: Tensor) -> str:
-    return t.op.name.rsplit("/", 1)[-1].replace("-", "_") + ("" if t.value_index == 0 else f"_{t.value_index}")
+def _keyed(tensors: list[Tensor]) -> dict[str, Tensor]:
+    """Signature keys from the tensors' last name component, made unique (``Placeholder``, ``Placeholder_1``)."""
+    keyed: dict[str, Tensor] = {}
+    for t in tensors:
+        key = t.op.name.rsplit("/", 1)[-1].replace("-", "_") + ("" if t.value_index == 0 else f"_{t.value_index}")
+        base, n = key, 0
+        while key in keyed:
+            n += 1
+            key = f"{base}_{n}"
+        keyed[key] = t
+    return keyed
 
 
 def _default_signatures(case: Case, iface: Interface) -> dict[str, tuple[dict[str, Tensor], dict[str, Tensor]]]:
     fed = [s for s in iface.switches if s.op.type == "Placeholder"]
-    ins = {_key(t): t for t in [*iface.inputs, *fed]}
-    outs = {_key(t): t for t in iface.outputs}
-    sigs = {"serving_default": (ins, outs)}
-    if iface.extra_outputs and case.chance(0.6):
-        sigs[case.pick(("predict", "scores", "logits", "debug"))] = (ins, {**outs, **{_key(t): t for t in iface.extra_outputs}})
+    ins = _keyed([*iface.inputs, *fed])
+    sigs = {"serving_default": (ins, _keyed(iface.outputs))}
+    if iface.extra_outputs and case.chance(0.5):
+        sigs[case.pick(("predict", "scores", "logits", "debug"))] = (ins, _keyed([*iface.outputs, *iface.extra_outputs]))
+    scores = iface.outputs[0]
+    if len(iface.outputs) == 1 and scores.op.type == "Softmax" and scores.shape.rank == 2 and case.chance(0.35):
+        # TF Serving's mnist example: a classification signature with the classes beside the scores
+        classes = tf.argmax(scores, 1, name=case.pick(("classes", "predicted_classes", None)))
+        sigs[case.pick(("classify", "predict_class", "classification"))] = (ins, {"classes": classes, "scores": scores})
+    if len(sigs) == 1 and case.chance(0.2):
+        sigs = {case.pick(("predict_images", "predict", "serving")): sigs["serving_default"]}
     return sigs
 
 
