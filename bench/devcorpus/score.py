@@ -1,7 +1,7 @@
 """Score `tfscout inspect` on the development corpus: every ``truth.json`` under ``out/devcorpus/``.
 
     python -m bench.devcorpus.score [--out DIR] [--family F ...] [--tree DIR] [--tfscout PATH]
-                                    [--jobs N] [--write-docs]
+                                    [--jobs N] [--results PATH] [--write-docs]
 
 Runs the console script (``tfscout inspect MODEL --json``, with ``PYTHONPATH`` set to the tree being
 measured) on every graph of every generator and scores, per graph:
@@ -198,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tree", type=Path, default=ROOT, help="the tfscout tree to measure (PYTHONPATH)")
     parser.add_argument("--tfscout", default=default_tfscout(), help="the console script")
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--results", type=Path, help="where to write the JSON results (default OUT/results.json)")
     parser.add_argument("--write-docs", action="store_true", help="write the section to docs/ACCURACY.md")
     args = parser.parse_args(argv)
     cases = [(f, t) for f, t in find_truths(args.out) if not args.family or t.family in args.family]
@@ -208,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     print(render_text(results))
     data = {"tree": str(args.tree.resolve()), "summary": summary(results),
             "graphs": [{**asdict(r), "ok": r.ok} for r in results]}
-    path = args.out / "results.json"
+    path = args.results or args.out / "results.json"
     path.write_text(json.dumps(data, indent=1) + "\n")
     print("wrote", path)
     if args.write_docs:

@@ -45,6 +45,7 @@ class Case:
     seed: int = 0
     rng: random.Random = field(init=False)
     names: Namer = field(init=False)
+    remarks: list[str] = field(default_factory=list)  # what the writer did that the truth's notes should say
 
     def __post_init__(self) -> None:
         self.seed = case_seed(self.family, self.index)
@@ -91,7 +92,7 @@ def save(case: Case, graph: Any, fmt: str, variant: str, iface: Interface, notes
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     with graph.as_default():
-        saver = v1.train.Saver(max_to_keep=3) if fmt == "checkpoint" or (fmt != "saved_model" and case.chance(0.6)) else None
+        saver = v1.train.Saver(max_to_keep=3, save_relative_paths=True) if fmt == "checkpoint" or (fmt != "saved_model" and case.chance(0.6)) else None
         with v1.Session(graph=graph) as sess:
             sess.run([v1.global_variables_initializer(), v1.local_variables_initializer(), v1.tables_initializer()])
             if fmt in ("graphdef", "graphdef_text"):
@@ -113,7 +114,7 @@ def save(case: Case, graph: Any, fmt: str, variant: str, iface: Interface, notes
                   inputs=[t.name for t in iface.inputs], outputs=[t.name for t in iface.outputs],
                   cut_ok=kept(iface.cut_ok), also_ok=[[t.name for t in s] for s in iface.also_ok],
                   mode_switches={t.name: v for t, v in iface.switches.items() if t.op.name in present},
-                  labels=kept(iface.labels), notes=notes)
+                  labels=kept(iface.labels), notes="; ".join([notes, *case.remarks]))
     write_truth(folder, truth)
     return truth
 
@@ -123,12 +124,16 @@ def _write_graphdef(case: Case, sess: Any, graph: Any, fmt: str, iface: Interfac
     frozen_text = fmt == "graphdef" or case.chance(0.5)
     if frozen_text:
         targets = [t.op.name for t in [*iface.outputs, *iface.tail]]
+        if iface.tail:
+            case.remarks.append("frozen with its loss")
         if iface.tail and case.chance(0.5):  # frozen with the loss and the summary on it, as some were
             targets += [op.name for op in graph.get_operations()
                         if op.type == "ScalarSummary" and any(t in iface.tail for t in op.inputs)]
+            case.remarks.append("and the loss's summary")
         written = v1.graph_util.convert_variables_to_constants(sess, _unref(graph.as_graph_def()), targets)
     else:  # the training graph as tf.train.write_graph(sess.graph_def, ...) left it, variables and all
         written = graph.as_graph_def()
+        case.remarks.append("the training graph as written, variables unfrozen")
     name = case.filename(case.pick(FROZEN_NAMES if fmt == "graphdef" else TEXT_NAMES))
     v1.train.write_graph(written, str(folder), name, as_text=fmt == "graphdef_text")
     if frozen_text:
@@ -162,8 +167,17 @@ def _write_checkpoint(case: Case, sess: Any, saver: Any, iface: Interface, folde
     (folder / prefix).parent.mkdir(parents=True, exist_ok=True)
     step = case.pick((None, 1, 1000, 1200, 5000, 20000, 42000, 100000, case.rng.randint(1, 99999)))
     path = saver.save(sess, str(folder / prefix), global_step=step)
+    if step is not None and case.chance(0.3):  # a training run leaves several checkpoints; the last is the one
+        path = saver.save(sess, str(folder / prefix), global_step=step + case.pick((500, 1000, 2000)))
+        case.remarks.append("two checkpoints")
     rel = Path(path).relative_to(folder).as_posix()
     where = case.pick(("meta", "meta", "meta", "prefix", "folder"))
+    if where != "folder" and case.chance(0.25):  # inherited: the `checkpoint` file names the author's machine
+        state = Path(path).parent / "checkpoint"
+        home = f"/home/{case.names.word()}/{case.pick(('train', 'models', 'runs/exp3', 'tmp/logdir'))}/"
+        case.remarks.append("the checkpoint file names paths on the author's machine")
+        entries = [line.partition(": ") for line in state.read_text().splitlines() if line]
+        state.write_text("".join(f'{key}: "{home}{value.strip(chr(34))}"\n' for key, _, value in entries))
     if where == "meta":
         return rel + ".meta"
     if where == "prefix":

@@ -40,7 +40,7 @@ def build(case: Case) -> Truth:
         drop = dropout_switch(case, kind="cond" if is_training is not None and case.chance(0.5) else None)
         if drop.kind == "cond" and is_training is not None:
             drop = Switch("cond", is_training, False)
-        blocks = case.rng.randint(1, 5)
+        blocks = case.pick((1, 2, 2, 3, 3, 4, 5, 7))
         with model_scope(layers) as scopes:
             h = tf.reshape(x, [-1, size, size, channels]) if flat_input else x
             for i in range(blocks):

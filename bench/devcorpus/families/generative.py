@@ -74,7 +74,9 @@ def build_autoencoder(case: Case) -> Truth:
         iface.outputs = [recon]
         iface.labels += training.feeds
         iface.tail = [loss] if case.chance(0.25) else []
-        notes = (f"{kind} autoencoder (its loss compares the output with the input, no label), names {nm.style}"
+        notes = (f"{kind} autoencoder ("
+                 + ("its loss compares the output with the clean target, a training-only feed" if kind == "denoising"
+                    else "its loss compares the output with the input, no label") + f"), names {nm.style}"
                  + (f", scopes {'/'.join(scopes)}" if scopes else ""))
         return save(case, graph, fmt, kind, iface, notes)
 
