@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.tfscout-installed
 DEMO_OUT ?= out/demo
 
-.PHONY: setup demo test test-fast lint bench accuracy samples clean
+.PHONY: setup demo test test-fast lint bench accuracy devcorpus samples clean
 
 setup: $(STAMP)
 	@bash tools/ensure-system-deps.sh
@@ -36,6 +36,10 @@ accuracy: setup
 	$(PY) bench/accuracy.py
 	$(PY) bench/accuracy_precheck.py
 	$(PY) bench/accuracy_convert.py
+
+devcorpus: setup
+	$(PY) -m bench.devcorpus.build
+	$(PY) -m bench.devcorpus.score --write-docs
 
 bench: setup
 	$(PY) bench/run_all.py
