@@ -20,9 +20,10 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def families() -> dict[str, ModuleType]:
+    import keras_family
     import slim_family
 
-    return {module.FAMILY: module for module in (slim_family,)}
+    return {module.FAMILY: module for module in (slim_family, keras_family)}
 
 
 def main(argv: list[str] | None = None) -> int:

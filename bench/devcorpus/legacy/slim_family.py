@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import naming
-from writers import (Truth, finish, freeze, fresh, names, signature, tf, v1, write_checkpoint, write_graphdef,
-                     write_metagraph, write_saved_model)
-
 import tf_slim as slim
+import writers
+from writers import Truth, names, tf, v1
 
 FAMILY = "legacy-slim"
 END_POINTS = "end_points"
@@ -175,7 +174,7 @@ def _input_images(pipeline: str, rng: random.Random, size: int, channels: int, n
 def build(index: int, rng: random.Random, root: Path) -> Truth:
     arch, fmt, pipeline, mode = PLAN[index]
     ident = f"{FAMILY}-{arch}-{fmt.replace('_', '')}-{index:03d}"
-    folder = fresh(root / FAMILY / ident)
+    folder = writers.fresh(root / FAMILY / ident)
     train_graph = fmt in ("checkpoint", "metagraph")
     n = rng.choice([2, 5, 10, 17])
     size, channels = rng.choice([(28, 1), (32, 3), (40, 3)])
@@ -219,26 +218,26 @@ def build(index: int, rng: random.Random, root: Path) -> Truth:
         if fmt == "checkpoint":
             saver = v1.train.Saver(max_to_keep=rng.choice([2, 5]))
             prefix = rng.choice(["model.ckpt", "model.ckpt", "train_dir/model.ckpt", "model"])
-            truth.model = write_checkpoint(sess, saver, folder, prefix, rng.choice([1200, 30000, 487, 5]))
+            truth.model = writers.write_checkpoint(sess, saver, folder, prefix, rng.choice([1200, 30000, 487, 5]))
         elif fmt == "metagraph":
             saver = v1.train.Saver()
-            truth.model = write_metagraph(graph, folder, rng.choice(["graph.meta", "model.meta"]), saver)
+            truth.model = writers.write_metagraph(graph, folder, rng.choice(["graph.meta", "model.meta"]), saver)
             notes.append("a bare .meta with no data")
         elif fmt == "graphdef":
             name = rng.choice(["frozen_graph.pb", f"{arch}_frozen.pb", "output_graph.pb", "model.pb",
                                "frozen_inference_graph.pb"])
-            truth.model = write_graphdef(freeze(sess, truth.outputs), folder, name)
+            truth.model = writers.write_graphdef(writers.freeze(sess, truth.outputs), folder, name)
             notes.append("frozen to the prediction")
         elif fmt == "graphdef_text":
             name = rng.choice([f"{arch}_inf_graph.pbtxt", "graph.pbtxt", "inference_graph.pbtxt"])
-            truth.model = write_graphdef(graph.as_graph_def(), folder, name)
+            truth.model = writers.write_graphdef(graph.as_graph_def(), folder, name)
             notes.append("export_inference_graph style: variables, not frozen, nothing pruned")
         else:
-            sigs = {"serving_default": signature({"images": images}, {"probabilities": head})}
-            truth.model = write_saved_model(sess, folder, rng.choice(["saved_model", "export/1"]), sigs)
+            sigs = {"serving_default": writers.signature({"images": images}, {"probabilities": head})}
+            truth.model = writers.write_saved_model(sess, folder, rng.choice(["saved_model", "export/1"]), sigs)
         truth.notes = "; ".join(notes)
         truth.cut_ok = cut_ok
-    return finish(folder, truth)
+    return writers.finish(folder, truth)
 
 
 def _training_tail(rng: random.Random, logits: Any, aux: Any, labels: Any, n: int, head: Any, arch: str) -> None:
@@ -265,7 +264,7 @@ def _training_tail(rng: random.Random, logits: Any, aux: Any, labels: Any, n: in
         v1.summary.scalar("sparsity/" + end_point.op.name, tf.nn.zero_fraction(end_point))
     slim.summaries.add_zero_fraction_summary(logits, name=f"{arch}_logits")
     for loss in v1.get_collection(v1.GraphKeys.LOSSES):
-        v1.summary.scalar("losses/%s" % loss.op.name, loss)
+        v1.summary.scalar(f"losses/{loss.op.name}", loss)
     v1.summary.scalar("learning_rate", lr)
     v1.summary.scalar("total_loss", total_loss)
     slim.learning.create_train_op(total_loss, optimizer, summarize_gradients=rng.random() < 0.5)

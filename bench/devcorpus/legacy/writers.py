@@ -18,9 +18,9 @@ import tfenv
 tf = tfenv.load()
 v1 = tf.compat.v1
 
+from google.protobuf import text_format  # noqa: E402
 from tensorflow.core.framework import graph_pb2  # noqa: E402
 from tensorflow.core.protobuf import meta_graph_pb2, saved_model_pb2  # noqa: E402
-from google.protobuf import text_format  # noqa: E402
 
 GENERATOR = "tf-" + ".".join(tf.__version__.split(".")[:2])
 
@@ -65,7 +65,7 @@ def fresh(folder: Path) -> Path:
     return folder
 
 
-def freeze(sess: Any, outputs: list[str], keep: list[str] = ()) -> Any:  # type: ignore[assignment]
+def freeze(sess: Any, outputs: list[str], keep: tuple[str, ...] = ()) -> Any:
     """The 2017 freeze script: variables to constants, pruned to the output nodes (and ``keep``)."""
     graph_def = sess.graph.as_graph_def()
     return v1.graph_util.convert_variables_to_constants(sess, graph_def, node_names(list(outputs) + list(keep)))
