@@ -20,10 +20,11 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def families() -> dict[str, ModuleType]:
+    import estimator_family
     import keras_family
     import slim_family
 
-    return {module.FAMILY: module for module in (slim_family, keras_family)}
+    return {module.FAMILY: module for module in (slim_family, keras_family, estimator_family)}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -120,10 +120,14 @@ def write_saved_model(sess: Any, folder: Path, subdir: str, signatures: dict[str
     return subdir
 
 
-def serving_signature(saved_model_dir: Path, key: str = "serving_default") -> tuple[list[str], list[str]]:
-    """The inputs and outputs of one signature of the 'serve' MetaGraphDef of a written SavedModel."""
+def serving_signature(saved_model_dir: Path) -> tuple[list[str], list[str]]:
+    """The inputs and outputs a server calls in the 'serve' MetaGraphDef of a written SavedModel:
+    serving_default, or else the predict-method signature (estimators with several raw inputs drop
+    serving_default when it is a classify or regress signature)."""
     meta = serving_metagraph(saved_model_dir)
-    sig = meta.signature_def[key]
+    sigs = meta.signature_def
+    predict = [k for k in sorted(sigs) if sigs[k].method_name == "tensorflow/serving/predict"]
+    sig = sigs["serving_default"] if "serving_default" in sigs else sigs[predict[0]]
     return sorted(t.name for t in sig.inputs.values()), sorted(t.name for t in sig.outputs.values())
 
 
