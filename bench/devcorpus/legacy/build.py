@@ -22,9 +22,12 @@ ROOT = Path(__file__).resolve().parents[3]
 def families() -> dict[str, ModuleType]:
     import estimator_family
     import keras_family
+    import rnn_family
+    import seq2seq_family
     import slim_family
 
-    return {module.FAMILY: module for module in (slim_family, keras_family, estimator_family)}
+    modules = (slim_family, keras_family, estimator_family, rnn_family, seq2seq_family)
+    return {module.FAMILY: module for module in modules}
 
 
 def main(argv: list[str] | None = None) -> int:
