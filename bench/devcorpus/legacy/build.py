@@ -4,7 +4,10 @@
     .venv-gen/bin/python bench/devcorpus/legacy/build.py [--family legacy-slim] [--out out/devcorpus]
 
 Runs as a script under its own interpreter: it imports neither tfscout nor the rest of bench. Each graph is
-drawn from ``random.Random("<family>:<index>")``, so every run writes the same graphs and the same truths.
+drawn from ``random.Random("<family>:<index>")``, so every run writes the same graphs, the same weights and
+the same truths. Bytes differ between runs only where TensorFlow itself is not reproducible: the uuid in a
+lookup table's shared_name (estimators), and the order in which a fitted Keras model's VarIsInitializedOp
+nodes read its variables (a set of objects).
 """
 
 from __future__ import annotations

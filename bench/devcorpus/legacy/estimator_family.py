@@ -38,6 +38,7 @@ PLAN = [
     ("model_fn", "parsing", 3),
     ("model_fn_all_modes", "raw", 2),
     ("model_fn_train_checkpoint", "dataset", 3),
+    ("image_model_fn", "jpeg", 5),
 ]
 
 NUMERIC_KEYS = ["age", "x", "hours_per_week", "price", "sepal_length", "dense_features", "f0", "reading",
@@ -141,7 +142,11 @@ def build(index: int, rng: random.Random, root: Path) -> Truth:
     seen: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as model_dir:
         config = tf.estimator.RunConfig(tf_random_seed=index, save_summary_steps=1, log_step_count_steps=None)
-        if name.startswith("model_fn"):
+        if receiver == "jpeg":
+            deep, data = [FC.numeric_column("image", shape=[16, 16, 3])], {"image": np.zeros([16, 16, 16, 3],
+                                                                                           np.float32)}
+            est = tf.estimator.Estimator(_image_model_fn(n, rng), model_dir, config=config)
+        elif name.startswith("model_fn"):
             est = tf.estimator.Estimator(_model_fn(deep, n, rng, seen), model_dir, config=config)
         else:
             est = _canned(name, n, wide, deep, model_dir, rng, config)
@@ -150,7 +155,9 @@ def build(index: int, rng: random.Random, root: Path) -> Truth:
         if receiver == "dataset":
             return _train_checkpoint(folder, ident, Path(model_dir), steps, seen)
         columns = wide + deep if name.startswith("combined") or name.startswith("linear") else deep
-        if receiver == "parsing":
+        if receiver == "jpeg":
+            serving = _jpeg_receiver(rng, seen)
+        elif receiver == "parsing":
             spec = FC.make_parse_example_spec(columns)
             serving = tf.estimator.export.build_parsing_serving_input_receiver_fn(spec)
         else:
@@ -171,7 +178,48 @@ def build(index: int, rng: random.Random, root: Path) -> Truth:
     meta = writers.serving_metagraph(target)
     truth = Truth(ident, FAMILY, "saved_model", str(target.relative_to(folder)), inputs, outputs,
                   f"{name} export, {receiver} receiver; signatures: {', '.join(sorted(meta.signature_def))}")
+    truth.cut_ok = [seen["cut"]] if "cut" in seen else []
     return writers.finish(folder, truth)
+
+
+def _image_model_fn(n: int, rng: random.Random) -> Any:
+    """A CNN model_fn over features["image"]; the export feeds JPEG bytes through a decoding receiver."""
+    filters = rng.choice([4, 8])
+
+    def model_fn(features: Any, labels: Any, mode: Any) -> Any:
+        net = v1.layers.conv2d(features["image"], filters, 3, activation=tf.nn.relu, name="conv1")
+        net = v1.layers.max_pooling2d(net, 2, 2, name="pool1")
+        logits = v1.layers.dense(v1.layers.flatten(net), n, name="logits")
+        probs = tf.nn.softmax(logits, name="softmax_tensor")
+        if mode == tf.estimator.ModeKeys.PREDICT:
+            predictions = {"classes": tf.argmax(logits, 1, name="classes"), "probabilities": probs}
+            return tf.estimator.EstimatorSpec(mode, predictions=predictions, export_outputs={
+                "serving_default": tf.estimator.export.PredictOutput(predictions)})
+        loss = v1.losses.sparse_softmax_cross_entropy(labels, logits)
+        train = v1.train.GradientDescentOptimizer(0.01).minimize(loss, global_step=v1.train.get_global_step())
+        return tf.estimator.EstimatorSpec(mode, loss=loss, train_op=train)
+
+    return model_fn
+
+
+def _jpeg_receiver(rng: random.Random, seen: dict[str, Any]) -> Any:
+    """The 2018 image-serving receiver: a batch of JPEG strings, decoded and resized by tf.map_fn (the
+    decoded batch is an acceptable cut)."""
+    key = rng.choice(["image_bytes", "jpeg_bytes", "b64_images", "encoded_image_string_tensor"])
+
+    def receiver() -> Any:
+        encoded = v1.placeholder(tf.string, [None], name=key)
+
+        def decode(one: Any) -> Any:
+            image = tf.image.decode_jpeg(one, channels=3)
+            image = tf.image.convert_image_dtype(image, tf.float32)
+            return v1.image.resize_images(image, [16, 16])
+
+        images = tf.map_fn(decode, encoded, dtype=tf.float32, back_prop=False)
+        seen["cut"] = images.name
+        return tf.estimator.export.ServingInputReceiver({"image": images}, {key: encoded})
+
+    return receiver
 
 
 def _feature_specs(data: dict[str, np.ndarray]) -> dict[str, Any]:

@@ -89,7 +89,7 @@ def train_tail(rng: random.Random, loss: Any, extra_feeds: list[Any]) -> None:
     grads, _ = tf.clip_by_global_norm(tf.gradients(loss, tvars), rng.choice([1.0, 5.0]))
     step = v1.train.get_or_create_global_step()
     optimizer = rng.choice([v1.train.AdamOptimizer, v1.train.RMSPropOptimizer, v1.train.GradientDescentOptimizer])
-    optimizer(lr).apply_gradients(zip(grads, tvars), global_step=step, name="train_op")
+    optimizer(lr).apply_gradients(zip(grads, tvars, strict=True), global_step=step, name="train_op")
     v1.summary.scalar("loss", loss)
     for var in tvars[:3]:
         v1.summary.histogram(var.op.name, var)
@@ -177,7 +177,7 @@ def _network(kind: str, task: str, rng: random.Random, x: Any, lengths: Any, kee
             flat = tf.reshape(seq, [-1, width])
             logits = tf.reshape(tf.matmul(flat, w) + b, tf.concat([tf.shape(seq)[:2], [n]], 0),
                                 name=rng.choice(naming.LOGIT_WORDS))
-    probs = tf.nn.softmax(logits, name=rng.choice(naming.OUTPUT_WORDS))
+    probs = tf.nn.softmax(logits, name=naming.pick(rng, [*naming.OUTPUT_WORDS, None]))
     return [probs], {"logits": logits}
 
 

@@ -202,7 +202,7 @@ def build(index: int, rng: random.Random, root: Path) -> Truth:
                     if softmax_style == "slim":
                         head = slim.softmax(logits, scope="Predictions")
                     elif softmax_style == "nn":
-                        head = tf.nn.softmax(logits, name=rng.choice(naming.OUTPUT_WORDS))
+                        head = tf.nn.softmax(logits, name=naming.pick(rng, [*naming.OUTPUT_WORDS, None]))
                     else:
                         head = logits
         truth = Truth(ident, FAMILY, fmt, "", names([images]), names([head]), "")

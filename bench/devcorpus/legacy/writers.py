@@ -77,7 +77,7 @@ def write_graphdef(graph_def: Any, folder: Path, name: str) -> str:
     if name.endswith((".pbtxt", ".txt", ".prototxt")):
         path.write_text(text_format.MessageToString(graph_def))
     else:
-        path.write_bytes(graph_def.SerializeToString())
+        path.write_bytes(graph_def.SerializeToString(deterministic=True))
     return name
 
 
@@ -86,6 +86,8 @@ def write_checkpoint(sess: Any, saver: Any, folder: Path, prefix: str, step: int
     target = folder / prefix
     target.parent.mkdir(parents=True, exist_ok=True)
     saved = saver.save(sess, str(target), global_step=step)
+    state = target.parent / "checkpoint"  # Saver writes absolute paths: keep the folder movable
+    state.write_text(state.read_text().replace(str(target.parent) + "/", ""))
     return str(Path(saved + ".meta").relative_to(folder))
 
 
@@ -158,8 +160,23 @@ def _graph_of(path: Path, fmt: str) -> Any:
     return graph_def
 
 
+def _settle_bytes(folder: Path) -> None:
+    """Re-serialize the binary protos TensorFlow wrote with map fields in a fixed order, so that two runs
+    write the same bytes (the messages are equal either way)."""
+    for path in sorted(folder.rglob("*")):
+        if path.name == "saved_model.pb":
+            message: Any = saved_model_pb2.SavedModel()
+        elif path.suffix == ".meta":
+            message = meta_graph_pb2.MetaGraphDef()
+        else:
+            continue
+        message.ParseFromString(path.read_bytes())
+        path.write_bytes(message.SerializeToString(deterministic=True))
+
+
 def finish(folder: Path, truth: Truth) -> Truth:
     """Check the truth against the written file, drop what freezing pruned, write ``truth.json``."""
+    _settle_bytes(folder)
     graph_def = _graph_of(folder / truth.model, truth.format)
     present = {node.name for node in graph_def.node}
 
