@@ -185,12 +185,10 @@ def _char_lm(kind: str, rng: random.Random, x: Any, keep: Any, units: int, vocab
              inputs: list[Any]) -> tuple[list[Any], dict[str, Any]]:
     """A char-rnn: initial state fed, probabilities and final state fetched."""
     cell = make_cell(kind, units, keep)
-    batch = tf.shape(x)[0]
     state_feeds: list[Any] = []
 
     def state_placeholder(name: str) -> Any:
-        ph = v1.placeholder_with_default(tf.zeros([batch, units]), [None, units], name=name) \
-            if rng.random() < 0.3 else v1.placeholder(tf.float32, [None, units], name=name)
+        ph = v1.placeholder(tf.float32, [None, units], name=name)
         state_feeds.append(ph)
         return ph
 

@@ -198,7 +198,9 @@ def build(index: int, rng: random.Random, root: Path) -> Truth:
                     slim.arg_scope([slim.conv2d, slim.fully_connected, slim.separable_conv2d, slim.max_pool2d,
                                     slim.avg_pool2d], outputs_collections=END_POINTS):
                 with v1.variable_scope(net_scope or None, "Net", [images]):
-                    logits, aux = NETS[arch](images, n, depth, training, keep)
+                    # An author who feeds keep_prob applies dropout always and feeds 1.0 at test time.
+                    drop = True if isinstance(keep, tf.Tensor) else training
+                    logits, aux = NETS[arch](images, n, depth, drop, keep)
                     if softmax_style == "slim":
                         head = slim.softmax(logits, scope="Predictions")
                     elif softmax_style == "nn":

@@ -179,15 +179,25 @@ def finish(folder: Path, truth: Truth) -> Truth:
     _settle_bytes(folder)
     graph_def = _graph_of(folder / truth.model, truth.format)
     present = {node.name for node in graph_def.node}
+    read = {inp.lstrip("^").rsplit(":", 1)[0] for node in graph_def.node for inp in node.input}
+    for function in graph_def.library.function:
+        read |= {inp.lstrip("^").split(":", 1)[0] for node in function.node_def for inp in node.input}
 
     def there(tensor: str) -> bool:
         return tensor.rsplit(":", 1)[0] in present
+
+    def used(tensor: str) -> bool:
+        return tensor.rsplit(":", 1)[0] in read
 
     missing = [t for t in truth.inputs + truth.outputs + truth.cut_ok if not there(t)]
     missing += [t for group in truth.also_ok for t in group if not there(t)]
     if missing:
         raise RuntimeError(f"{truth.id}: truth names tensors not in {truth.model}: {missing}")
-    truth.labels = [t for t in truth.labels if there(t)]
-    truth.mode_switches = {t: v for t, v in truth.mode_switches.items() if there(t)}
+    unread = [t for t in truth.inputs if not used(t)]
+    if unread:
+        raise RuntimeError(f"{truth.id}: truth inputs that nothing in {truth.model} reads: {unread}")
+    # A feed that freezing pruned, or that nothing reads, is neither a label nor a switch of this file.
+    truth.labels = [t for t in truth.labels if used(t)]
+    truth.mode_switches = {t: v for t, v in truth.mode_switches.items() if used(t)}
     (folder / "truth.json").write_text(json.dumps(truth.as_json(), indent=1) + "\n")
     return truth
