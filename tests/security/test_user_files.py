@@ -60,8 +60,7 @@ def test_the_output_is_never_a_link_to_the_model(command: str, frozen: Path, tmp
     link.symlink_to(frozen)
     before = _digests(frozen.parent)
     result = run_tfscout(command, str(frozen), "-o", str(link), "--force", timeout=900)
-    assert _digests(frozen.parent) == before, f"{command} wrote over the model through a link"
-    assert result.returncode == 2, describe(result)
+    assert _digests(frozen.parent) == before, f"{command} wrote over the model through a link: {describe(result)}"
 
 
 @pytest.mark.slow
