@@ -308,7 +308,8 @@ def _host_op(op: str, inputs: list[str], output: str | None = None,
     def build(p: Probe) -> graph_pb2.GraphDef:
         b = rg.start()
         canary = rg.add_string(b, "canary", str(p.canary))
-        b.const("true_classes", [0, 1], dtype="int64", shape=[2, 1])
+        if "true_classes" in inputs:
+            b.const("true_classes", [0, 1], dtype="int64", shape=[2, 1])
         node = rg.add_node(b.graph, "hostile", op, [canary if i == "CANARY" else i for i in inputs],
                            **{k: (str(p.canary) if v == "CANARY" else v) for k, v in attrs.items()})
         if op == "ImmutableConst":

@@ -159,10 +159,11 @@ def _cpu_seconds(model: Path) -> float:
 
 
 def test_inspect_grows_linearly_with_the_number_of_sinks(tmp_path: Path) -> None:
-    """A growth ratio of CPU time, not a time limit: 4x the sinks must cost well under 16x (quadratic)."""
-    small = _cpu_seconds(_wide(tmp_path / "small.pb", 10_000))
-    large = _cpu_seconds(_wide(tmp_path / "large.pb", 40_000))
-    assert large < 6 * small, f"10,000 sinks: {small:.1f} s of CPU; 40,000: {large:.1f} s ({large / small:.1f}x)"
+    """A growth ratio of CPU time, not a time limit: 16x the sinks may cost 16x (linear) or a little more
+    (n log n: about 20x), so under 24x; a quadratic step heads for 256x (35 s at 100,000 sinks in issue 12)."""
+    small = _cpu_seconds(_wide(tmp_path / "small.pb", 4_000))
+    large = _cpu_seconds(_wide(tmp_path / "large.pb", 64_000))
+    assert large < 24 * small, f"4,000 sinks: {small:.2f} s of CPU; 64,000: {large:.1f} s ({large / small:.0f}x)"
 
 
 # ---------------------------------------------------------------------------------------------
