@@ -151,6 +151,16 @@ def harmless_onnx(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def harmless_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The TensorFlow graph ``harmless_onnx`` was made from: ``y = x * 2``, alone in its folder."""
+    from tests.graphdefs import GraphBuilder
+
+    b = GraphBuilder()
+    b.op("y", "Mul", [b.placeholder("x", shape=[-1, 2]), b.const("two", 2.0)])
+    return b.write(tmp_path_factory.mktemp("harmless") / "model.pb")
+
+
 def command_argv(command: str, model: Path, work: Path, onnx_model: Path, *extra: str) -> list[str]:
     """The argument list of one of COMMANDS on ``model``, writing (if at all) into ``work``."""
     head = {

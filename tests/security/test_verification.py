@@ -46,11 +46,10 @@ BAD_NUMBERS = ("nan", "-nan", "inf", "-1")
     ("verify", "--atol"), ("verify", "--timeout"), ("freeze", "--timeout"), ("check --confirm", "--timeout"),
     ("scan", "--timeout")])
 def test_non_finite_or_negative_tolerances_and_time_limits_are_usage_errors(command: str, flag: str, value: str,
+                                                                            harmless_model: Path,
                                                                             harmless_onnx: Path,
                                                                             tmp_path: Path) -> None:
-    from tfscout.samples import frozen_pb
-
-    model = str(frozen_pb())
+    model = str(harmless_model)
     argv = {
         "convert": ["convert", model, "-o", str(tmp_path / "out.onnx")],
         "verify": ["verify", model, str(harmless_onnx)],
