@@ -132,6 +132,10 @@ STATEFUL_SAFE: dict[str, str] = {
         "VariableV2", "Variable", "VarHandleOp", "ReadVariableOp", "ResourceGather", "VariableShape",
         "VarIsInitializedOp", "IsVariableInitialized", "Assign", "AssignAdd", "AssignSub", "AssignVariableOp",
         "AssignAddVariableOp", "AssignSubVariableOp"), _VARIABLE),
+    **dict.fromkeys(("RefSwitch", "RefMerge", "RefEnter", "RefExit", "RefNextIteration", "RefIdentity",
+                     "RefSelect"),
+                    "TF1 control flow on a variable's reference (tf.cond and while loops over variables): passes "
+                    "the reference on; the variable stays in the session's memory"),
     **dict.fromkeys(("Assert", "CheckNumerics", "CheckNumericsV2"), _CHECK),
     "Print": "prints its inputs to the process's stderr and passes the first one through",
 }
