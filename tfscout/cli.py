@@ -8,12 +8,25 @@ or unreadable input. Errors are one line; ``--debug`` shows the traceback.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import traceback
 
 from tfscout import __version__
 from tfscout.cmd import COMMANDS
 from tfscout.errors import TfscoutError
+
+
+class Stopped(BaseException):
+    """SIGTERM (or SIGHUP) arrived: unwind like Ctrl+C, so that children are killed and temp folders go."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, _frame: object) -> None:
+    raise Stopped(signum)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -40,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     debug = bool(getattr(args, "debug", False))
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _stop)
     try:
         return int(args.run(args))
     except TfscoutError as exc:
@@ -50,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("tfscout: interrupted\n")
         return 130
+    except Stopped as stop:
+        sys.stderr.write(f"tfscout: stopped ({signal.Signals(stop.signum).name})\n")
+        return 128 + stop.signum
     except BrokenPipeError:
         return 0
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, never a traceback

@@ -50,6 +50,10 @@ class ModelProblem(TfscoutError):
     exit_code = 1
 
 
+class UnsafeModelError(ModelProblem):
+    """Running the model as asked would run ops not known to be safe (see ``docs/SECURITY.md``)."""
+
+
 class RunnerError(TfscoutError):
     """Something we ran on the user's behalf crashed, hung or was stopped."""
 

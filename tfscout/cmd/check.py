@@ -24,8 +24,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
                    help="time limit of --confirm (seconds)")
     p.add_argument("--allow-unsafe", action="store_true",
-                   help="let --confirm run tf2onnx even when the graph holds ops that read or write files or "
-                        "run host code")
+                   help="let --confirm run ops not known to be safe (files, network, host code), with the "
+                        "network shared: for models you trust (see docs/SECURITY.md)")
     p.set_defaults(run=run)
 
 

@@ -18,7 +18,8 @@ def _exponent(x: float) -> str:
 def add_conversion_options(p: argparse.ArgumentParser, verify: bool = True) -> None:
     """Options shared by convert, verify and freeze."""
     p.add_argument("--allow-unsafe", action="store_true",
-                   help="convert even when the graph holds ops that read or write files or run host code")
+                   help="run ops not known to be safe (files, network, host code), with the network shared: "
+                        "for models you trust (see docs/SECURITY.md)")
     p.add_argument("--switch", action="append", default=[], metavar="NAME=VALUE",
                    help="set a mode switch by hand, e.g. --switch keep_prob=1.0 --switch is_training=false")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",

@@ -9,13 +9,20 @@ Problems the report can explain are returned in it; bad usage, unreadable models
 
 from __future__ import annotations
 
+import os
 import tempfile
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
-from tfscout.converter.plan import ConversionPlan, apply_switches, check_output_path, plan_from_report
+from tfscout.converter.plan import (
+    ConversionPlan,
+    apply_switches,
+    check_output_path,
+    plan_from_report,
+    refuse_model_files,
+)
 from tfscout.converter.progress import Progress, check_cancel, line_forwarder, say
 from tfscout.converter.publish import publish
 from tfscout.converter.report import ConversionReport, FrozenGraph, TensorInfo
@@ -23,7 +30,7 @@ from tfscout.converter.tf2onnx_driver import run_tf2onnx
 from tfscout.converter.verify import check_and_compare, describe, write_constant_model
 from tfscout.defaults import DEFAULT_ATOL, DEFAULT_RTOL, DEFAULT_TIMEOUT
 from tfscout.errors import UnknownNameError, UsageError, require
-from tfscout.inspector import inspect_model, refuse_unsafe, shape_suffix
+from tfscout.inspector import CONVERTING, FREEZING, SafetyVerdict, inspect_model, shape_suffix
 from tfscout.procs import run_function
 
 SEED = 0
@@ -36,14 +43,18 @@ def _require_converter() -> None:
 
 def _plan(path: str | Path, inputs: str | list[str] | None, outputs: str | list[str] | None,
           opset: int | None, tags: list[str] | None, signature: str | None, allow_unsafe: bool,
-          progress: Progress | None, switches: dict[str, Any] | None = None) -> ConversionPlan:
+          progress: Progress | None, switches: dict[str, Any] | None = None, out: Path | None = None,
+          consequence: str = CONVERTING) -> ConversionPlan:
+    """Inspect the model and plan the children's work; the gate refuses here, before anything runs."""
     say(progress, "inspect", "reading the model and choosing its inputs and outputs")
     report = inspect_model(path, inputs=inputs, outputs=outputs, opset=opset, tags=tags, signature=signature)
+    if out is not None:
+        refuse_model_files(out, report)
     plan = plan_from_report(report, tags, opset, allow_unsafe)
     if switches:
         apply_switches(plan, report, switches)
     if not plan.allow_unsafe:
-        refuse_unsafe(plan.unsafe, plan.model)
+        SafetyVerdict(report.refused).refuse(plan.model, consequence)
     return plan
 
 
@@ -79,7 +90,7 @@ def _freeze(plan: ConversionPlan, frozen_path: Path, work: Path, reference: bool
         {"plan": plan, "out_path": str(frozen_path), "work_dir": str(work), "reference": reference,
          "sample": str(sample) if sample else None, "seed": SEED},
         what="freezing the model in TensorFlow", timeout=timeout, cancel=cancel,
-        on_line=line_forwarder(progress))
+        on_line=line_forwarder(progress), network=plan.allow_unsafe)
 
 
 def _absorb_frozen(report: ConversionReport, frozen: FrozenGraph) -> None:
@@ -107,13 +118,13 @@ def convert_model(path: str | Path, out: str | Path, inputs: str | list[str] | N
     start = time.monotonic()
     _require_converter()
     out_path = check_output_path(out, force)
-    plan = _plan(path, inputs, outputs, opset, tags, signature, allow_unsafe, progress, switches)
-    report = _new_report(plan, rtol, atol, str(sample) if sample else None)
+    sample = _absolute(sample)
+    plan = _plan(path, inputs, outputs, opset, tags, signature, allow_unsafe, progress, switches, out_path)
+    report = _new_report(plan, rtol, atol, sample)
     with tempfile.TemporaryDirectory(prefix="tfscout-convert-") as tmp:
         work = Path(tmp)
         clock = time.monotonic()
-        frozen = _freeze(plan, work / "frozen.pb", work, True, str(sample) if sample else None,
-                         timeout, progress, cancel)
+        frozen = _freeze(plan, work / "frozen.pb", work, True, sample, timeout, progress, cancel)
         report.timings["freeze"] = time.monotonic() - clock
         _absorb_frozen(report, frozen)
         if not Path(frozen.path).is_file():
@@ -124,7 +135,7 @@ def convert_model(path: str | Path, out: str | Path, inputs: str | list[str] | N
         say(progress, "tf2onnx", f"converting at opset {plan.opset}")
         clock = time.monotonic()
         if frozen.inputs:
-            run_tf2onnx(report, frozen, onnx_tmp, plan.opset, timeout, cancel)
+            run_tf2onnx(report, frozen, onnx_tmp, plan.opset, timeout, cancel, network=plan.allow_unsafe)
         else:
             write_constant_model(report, frozen, onnx_tmp, plan.opset, timeout, cancel)
         report.timings["tf2onnx"] = time.monotonic() - clock
@@ -148,6 +159,11 @@ def convert_model(path: str | Path, out: str | Path, inputs: str | list[str] | N
     return report
 
 
+def _absolute(sample: str | Path | None) -> str | None:
+    """A path the children can read from their own working folder."""
+    return os.path.abspath(sample) if sample else None
+
+
 def _fatal(report: ConversionReport) -> bool:
     return any(p.kind in ("invalid_onnx",) for p in report.problems)
 
@@ -162,7 +178,8 @@ def freeze_model(path: str | Path, out: str | Path, inputs: str | list[str] | No
     require("tensorflow", "convert")
     require("numpy", "convert")
     out_path = check_output_path(out, force)
-    plan = _plan(path, inputs, outputs, None, tags, signature, allow_unsafe, progress, switches)
+    plan = _plan(path, inputs, outputs, None, tags, signature, allow_unsafe, progress, switches, out_path,
+                 FREEZING)
     report = _new_report(plan, DEFAULT_RTOL, DEFAULT_ATOL, None)
     report.opset = None
     with tempfile.TemporaryDirectory(prefix="tfscout-freeze-") as tmp:
@@ -191,7 +208,8 @@ def verify_model(path: str | Path, onnx_path: str | Path, inputs: str | list[str
     """
     start = time.monotonic()
     _require_converter()
-    onnx_file = Path(onnx_path)
+    onnx_file = Path(onnx_path).absolute()
+    sample = _absolute(sample)
     if not onnx_file.is_file():
         raise UsageError("no such ONNX file", "check the path", path=str(onnx_file))
     say(progress, "validate", "reading the ONNX model")
@@ -203,7 +221,8 @@ def verify_model(path: str | Path, onnx_path: str | Path, inputs: str | list[str
     if outputs is None:
         outputs = [o.name for o in described.outputs]
     try:
-        plan = _plan(path, inputs, outputs, None, tags, signature, allow_unsafe, progress, switches)
+        plan = _plan(path, inputs, outputs, None, tags, signature, allow_unsafe, progress, switches,
+                     consequence=FREEZING)
     except UnknownNameError as exc:
         if not named:
             raise UsageError(
@@ -211,13 +230,12 @@ def verify_model(path: str | Path, onnx_path: str | Path, inputs: str | list[str
                 "pair them by hand with --inputs/--outputs, TensorFlow names in the ONNX model's order; "
                 "or check that the ONNX file came from this model", path=str(path)) from None
         raise
-    report = _new_report(plan, rtol, atol, str(sample) if sample else None)
-    report.onnx = str(onnx_file)
+    report = _new_report(plan, rtol, atol, sample)
+    report.onnx = str(onnx_path)
     report.opset = described.opset
     with tempfile.TemporaryDirectory(prefix="tfscout-verify-") as tmp:
         work = Path(tmp)
-        frozen = _freeze(plan, work / "frozen.pb", work, True, str(sample) if sample else None,
-                         timeout, progress, cancel)
+        frozen = _freeze(plan, work / "frozen.pb", work, True, sample, timeout, progress, cancel)
         _absorb_frozen(report, frozen)
         if Path(frozen.path).is_file():
             check_cancel(cancel, "the verification")

@@ -1,9 +1,9 @@
 """``tfscout check --confirm``: convert the checked subgraph with tf2onnx for real and compare.
 
 The fast pre-check models tf2onnx; this asks tf2onnx itself. It runs ``python -m tf2onnx.convert``
-with the very arguments tfscout prints (same inputs, outputs and opset; into a temporary file) in a
-child process with a time limit, reads its log line by line and lists every op type on which the
-two answers differ.
+with the arguments tfscout prints (same inputs, outputs and opset; into a temporary file) in a child
+process with a time limit, on the frozen GraphDef tfscout built and checked instead of the model's own
+files, reads its log line by line and lists every op type on which the two answers differ.
 """
 
 from __future__ import annotations
@@ -17,26 +17,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tfscout.converter.plan import ConversionPlan, plan_from_report
+from tfscout.converter.report import FrozenGraph
 from tfscout.converter.tables import support_table_for_installed
 from tfscout.converter.tf2onnx_log import Tf2onnxLog, parse_tf2onnx_log
 from tfscout.defaults import DEFAULT_TIMEOUT
-from tfscout.errors import RunnerError, require
+from tfscout.errors import ModelProblem, RunnerError, UnsafeModelError, require
 from tfscout.inspector import (
+    CONFIRMING,
     GraphAnalysis,
     Interface,
     PrecheckResult,
     Report,
+    SafetyVerdict,
     analyse_path,
     choose_interface,
     command_spec,
-    refuse_unsafe,
     report_for,
     run_precheck,
-    scan_unsafe,
     tf2onnx_argv,
     unsupported_set,
 )
-from tfscout.procs import run_command
+from tfscout.procs import run_command, run_function
 
 _TAIL = 12
 
@@ -104,37 +106,29 @@ def compare_with_tf2onnx(result: PrecheckResult, log: Tf2onnxLog,
     return out, outcomes
 
 
-def _source_for_tf2onnx(a: GraphAnalysis, tmp: Path) -> Any:
-    """The model as tf2onnx can read it: a text GraphDef is written out in binary form first."""
-    source = a.source
-    if source.format != "graphdef_text":
-        return source
-    graph_def = source.graph_def
-    if getattr(source, "elided_constants", None):  # analysed without its big weights: read it whole
-        from tfscout.inspector import load_source
-
-        graph_def = load_source(source.model_file).graph_def
-    binary = tmp / "graph.pb"
-    binary.write_bytes(graph_def.SerializeToString())
-    return dataclasses.replace(source, format="graphdef", model_file=str(binary))
-
-
 def confirm_precheck(a: GraphAnalysis, iface: Interface, result: PrecheckResult,
                      timeout: float = DEFAULT_TIMEOUT, cancel: threading.Event | None = None,
                      on_line: Callable[[str], None] | None = None, allow_unsafe: bool = False) -> ConfirmResult:
-    """Run tf2onnx on the same subgraph at the same opset as ``result`` and compare the answers."""
+    """Run tf2onnx on the same subgraph at the same opset as ``result`` and compare the answers.
+
+    tf2onnx is given a frozen GraphDef that tfscout built and checked (:func:`freeze_for_tf2onnx`
+    in a child), never the SavedModel or the checkpoint: its loaders would run their init and restore ops.
+    """
+    report = report_for(a, iface, result.opset, check=result)
     if not allow_unsafe:
-        refuse_unsafe(scan_unsafe(a.graph, iface.subgraph), a.source.path,
-                      "a tf2onnx trial conversion would execute them (it folds constants by running TensorFlow)")
+        SafetyVerdict(report.refused).refuse(a.source.path, CONFIRMING)
     require("tf2onnx", "convert")
+    plan = plan_from_report(report, a.source.tags or None, result.opset, allow_unsafe)
     extra = ",".join(f"{d}:{v}" for d, v in sorted(result.extra_opsets.items())) or None
     with tempfile.TemporaryDirectory(prefix="tfscout-confirm-") as tmp_name:
         tmp = Path(tmp_name)
         out = tmp / "model.onnx"
-        spec = command_spec(a, iface, result.opset, extra, str(out))
-        argv, _before = tf2onnx_argv(_source_for_tf2onnx(a, tmp), spec)
-        command = [sys.executable, "-m", "tf2onnx.convert", *argv]
-        run = run_command(command, timeout=timeout, cancel=cancel, on_line=on_line, cwd=tmp_name)
+        frozen = _freeze(plan, tmp / "frozen.pb", timeout, cancel, on_line)
+        if isinstance(frozen, str):
+            return _not_frozen(frozen, result)
+        command = [sys.executable, "-m", "tf2onnx.convert",
+                   *_tf2onnx_argv(a, command_spec(a, iface, result.opset, extra, str(out)), frozen)]
+        run = run_command(command, timeout=timeout, cancel=cancel, on_line=on_line, network=allow_unsafe)
         if run.cancelled:
             raise RunnerError("the tf2onnx trial conversion was cancelled", "run it again when ready")
         if run.timed_out:
@@ -152,6 +146,42 @@ def confirm_precheck(a: GraphAnalysis, iface: Interface, result: PrecheckResult,
         conditional_outcomes=outcomes, peak_rss_mb=run.peak_rss_mb,
         log_tail=[line for line in run.lines if line.strip()][-_TAIL:],
     )
+
+
+def _freeze(plan: ConversionPlan, path: Path, timeout: float, cancel: threading.Event | None,
+            on_line: Callable[[str], None] | None) -> FrozenGraph | str:
+    """The frozen graph for tf2onnx, or why tfscout could not build it (a model problem, not a refusal)."""
+    try:
+        frozen: FrozenGraph = run_function("tfscout.converter.freeze:freeze_for_tf2onnx",
+                                           {"plan": plan, "out_path": str(path)},
+                                           what="freezing the model for the tf2onnx trial", timeout=timeout,
+                                           cancel=cancel, on_line=on_line, network=plan.allow_unsafe)
+    except UnsafeModelError:
+        raise
+    except ModelProblem as exc:
+        return exc.one_line()
+    return frozen
+
+
+def _not_frozen(why: str, result: PrecheckResult) -> ConfirmResult:
+    disagreements, outcomes = compare_with_tf2onnx(result, parse_tf2onnx_log([]), False)
+    return ConfirmResult(command=[], seconds=0.0, returncode=1, timed_out=False, reached_handlers=False,
+                         unsupported={}, failed_nodes=[], exception=f"tfscout could not freeze the model: {why}",
+                         rewriter_errors=[], disagreements=disagreements, conditional_outcomes=outcomes)
+
+
+def _tf2onnx_argv(a: GraphAnalysis, spec: Any, frozen: FrozenGraph) -> list[str]:
+    """The printed command's arguments, reading the frozen graph: a cut input is fed through the
+    placeholder that replaced it and keeps its name (``--rename-inputs``)."""
+    names = [name for name, _shape in spec.inputs]
+    feeds = [frozen.feed_names.get(name, name) for name in names]
+    spec = dataclasses.replace(spec, inputs=[(feed, shape) for feed, (_n, shape) in zip(feeds, spec.inputs,
+                                                                                         strict=True)])
+    source = dataclasses.replace(a.source, format="graphdef", model_file=frozen.path)
+    argv, _before = tf2onnx_argv(source, spec)
+    if feeds != names:
+        argv += ["--rename-inputs", ",".join(names)]
+    return argv
 
 
 @dataclass

@@ -8,6 +8,7 @@ import into TensorFlow to check it and fill in static shapes. When asked, run it
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -20,13 +21,15 @@ from tfscout.converter.surgery import (
     GraphEdit,
     SurgeryLog,
     checkpoint_prefix_for,
+    cut_inputs,
     freeze_variables,
     node_of,
     repair_graph,
     saver_keys,
 )
 from tfscout.converter.verify import load_sample, seeded_feeds, shape_for_unknown_rank
-from tfscout.inspector import Graph, load_source, optypes, refuse_unsafe, unsafe_to_run
+from tfscout.inspector import Graph, check_graph, load_source, optypes
+from tfscout.procs import SANDBOX_ENV
 
 
 def _merge_shape(planned: list[int] | None, inferred: list[int] | None) -> list[int] | None:
@@ -82,10 +85,20 @@ def _strip_placement(edit: GraphEdit) -> None:
 
 
 def _check_safety(edit: GraphEdit, plan: ConversionPlan) -> None:
-    """The frozen graph, functions included, runs nothing that touches the host (unless allowed)."""
+    """The gate again, on the frozen graph about to be imported and run whole (unless allowed): the
+    parent judged the model as the user gave it; this is what the repairs made of it."""
     if not plan.allow_unsafe:
-        refuse_unsafe(unsafe_to_run(Graph(edit.to_graph_def())), plan.model,
-                      "running the frozen graph in TensorFlow would execute them")
+        check_graph(Graph(edit.to_graph_def())).refuse(plan.model, "TensorFlow would run the frozen graph")
+
+
+def _sandbox_step(plan: ConversionPlan, log: SurgeryLog) -> None:
+    """How this child (and tf2onnx after it) was kept off the network, in the report."""
+    if plan.allow_unsafe:
+        log.step("freeze", "sandbox", "skipped", "--allow-unsafe: TensorFlow runs with the network shared")
+        return
+    how = os.environ.get(SANDBOX_ENV, "network shared (not started through the sandbox)")
+    log.step("freeze", "sandbox", "done" if how.startswith("no network") else "warning",
+             f"TensorFlow runs in an empty folder with {how}")
 
 
 def _extra_placeholders(edit: GraphEdit, log: SurgeryLog) -> list[PlannedInput]:
@@ -116,10 +129,11 @@ def _structure(graph: Any, inputs: list[TensorInfo], outputs: list[TensorInfo]) 
 def build_inference_graph(plan: ConversionPlan, out_path: str, work_dir: str, reference: bool,
                           sample: str | None, seed: int) -> FrozenGraph:
     child_progress("freeze", "loading the model")
-    source = load_source(plan.model, plan.tags)
+    source = load_source(plan.model_path, plan.tags, given=plan.model)
     edit = GraphEdit(source.graph_def)
     original = GraphEdit(source.graph_def)
     log = SurgeryLog()
+    _sandbox_step(plan, log)
     keys = saver_keys(edit)
     inputs = list(plan.inputs)
     if any(i.shape is None or -1 in i.shape or i.kind == "cut" for i in inputs):
@@ -169,6 +183,31 @@ def build_inference_graph(plan: ConversionPlan, out_path: str, work_dir: str, re
         child_progress("reference", "running the frozen graph in TensorFlow on seeded inputs")
         _reference(graph, result, feeds, fetches, Path(work_dir), sample, seed)
     return result
+
+
+def freeze_for_tf2onnx(plan: ConversionPlan, out_path: str) -> FrozenGraph:
+    """The graph tf2onnx's own loaders would hand it, built by tfscout for ``check --confirm``: cut at the
+    inputs that are not placeholders (tf2onnx cuts there too), pruned to the outputs, variables frozen
+    from the checkpoint. No repairs: the trial conversion is of the graph the pre-check judged. The
+    SavedModel's init ops and the Saver's restore op, which tf2onnx's loaders run, never run."""
+    child_progress("freeze", "loading the model")
+    source = load_source(plan.model_path, plan.tags, given=plan.model)
+    edit = GraphEdit(source.graph_def)
+    original = GraphEdit(source.graph_def)
+    log = SurgeryLog()
+    _sandbox_step(plan, log)
+    keys = saver_keys(edit)
+    cut_inputs(edit, plan.inputs, log)
+    edit.prune(plan.output_names)
+    prefix = checkpoint_prefix_for(source.format, source.checkpoint_prefix, source.saved_model_dir)
+    values = CheckpointValues(prefix if _has_variables(edit) else None)
+    freeze_variables(edit, keys, values, plan.model, log, original, plan.allow_unsafe)
+    _strip_placement(edit)
+    _check_safety(edit, plan)
+    Path(out_path).write_bytes(edit.serialize())
+    return FrozenGraph(path=out_path, inputs=[TensorInfo(i.name, i.dtype, i.shape) for i in plan.inputs],
+                       outputs=list(plan.outputs), feed_names=dict(log.feed_names), steps=log.steps,
+                       warnings=log.warnings)
 
 
 def _drop_unused_inputs(edit: GraphEdit, inputs: list[PlannedInput], log: SurgeryLog) -> list[PlannedInput]:

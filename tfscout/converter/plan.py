@@ -6,6 +6,8 @@ child processes that freeze, convert and verify. Everything here pickles.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,7 +15,7 @@ from typing import Any
 from tfscout.converter.report import TensorInfo
 from tfscout.defaults import DEFAULT_OPSET
 from tfscout.errors import UsageError
-from tfscout.inspector import OpIssue, Report, UnsafeOp, optypes, validate_opset
+from tfscout.inspector import OpIssue, Report, model_files, optypes, validate_opset
 
 
 @dataclass
@@ -47,7 +49,7 @@ class ConversionPlan:
     mode_switches: list[PlannedSwitch] = field(default_factory=list)
     opset: int = DEFAULT_OPSET
     allow_unsafe: bool = False
-    unsafe: list[UnsafeOp] = field(default_factory=list)
+    model_path: str = ""  # ``model`` made absolute: the children run in an empty folder of their own
     checkpoint_prefix: str | None = None
     saved_model_dir: str | None = None
     warnings: list[str] = field(default_factory=list)
@@ -77,7 +79,7 @@ def plan_from_report(report: Report, tags: list[str] | None, opset: int | None,
         model=report.path, format=report.format, tags=tags or (report.tags or None), inputs=inputs,
         outputs=outputs, mode_switches=switches,
         opset=opset if opset is not None else report.opset.recommended, allow_unsafe=allow_unsafe,
-        unsafe=[u for u in report.unsafe_ops if u.in_subgraph], checkpoint_prefix=report.checkpoint_prefix,
+        model_path=os.path.abspath(report.path), checkpoint_prefix=report.checkpoint_prefix,
         warnings=list(report.warnings), blocking=list(report.blocking),
     )
     return plan
@@ -119,13 +121,51 @@ def apply_switches(plan: ConversionPlan, report: Report, values: dict[str, Any])
 
 
 def check_output_path(out: str | Path, force: bool) -> Path:
-    """The output file: refuse to overwrite without ``force``, and a directory that must exist."""
+    """The output file, checked before any work: not a directory, not an existing file without ``force``,
+    and a place where a file of that name can be created (the folder exists, is a folder, takes files,
+    and the name is not too long)."""
     path = Path(out)
     if path.is_dir():
         raise UsageError("the output is a directory", "give a file name such as model.onnx", path=str(path))
     if path.exists() and not force:
         raise UsageError("the output file exists", "pass --force to overwrite it, or choose another name",
                          path=str(path))
-    if not path.parent.exists():
+    parent = path.parent
+    if not parent.exists():
         raise UsageError("the output directory does not exist", "create it first", path=str(path))
+    if not parent.is_dir():
+        raise UsageError(f"the output's folder {parent} is not a folder", "choose another output path",
+                         path=str(path))
+    _check_name_length(path)
+    try:
+        with tempfile.TemporaryFile(dir=parent, prefix=".tfscout-"):
+            pass
+    except OSError as exc:
+        raise UsageError(f"cannot create a file in {parent} ({exc.strerror or exc})",
+                         "choose an output in a folder you can write to", path=str(path)) from None
     return path
+
+
+def _check_name_length(path: Path) -> None:
+    """The output's name, and the temporary name it is written through first, fit the file system."""
+    try:
+        limit = os.pathconf(path.parent, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        limit = 255
+    longest = len(os.fsencode(path.name)) + len("..XXXXXXXX.tmp")  # publish's temporary name
+    if longest > limit:
+        raise UsageError(f"the output's name is {len(os.fsencode(path.name))} bytes long, too long for its "
+                         f"folder (at most {limit - (longest - len(os.fsencode(path.name)))})",
+                         "choose a shorter name", path=str(path))
+
+
+def refuse_model_files(out: Path, report: Report) -> None:
+    """Never write over a file of the model (followed through links and ``..``), with or without --force."""
+    if not out.exists():
+        return
+    target = os.path.realpath(out)
+    for name in model_files(report.model_file, report.format, report.checkpoint_prefix):
+        if os.path.realpath(name) == target or (os.path.exists(name) and os.path.samefile(name, out)):
+            raise UsageError(f"the output is a file of the model ({name})",
+                             "write the output somewhere else; tfscout never writes over the model's files",
+                             path=str(out))

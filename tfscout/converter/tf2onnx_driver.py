@@ -96,10 +96,11 @@ def _discard(path: Path) -> None:
 
 
 def run_tf2onnx(report: ConversionReport, frozen: FrozenGraph, onnx_path: Path, opset: int, timeout: float,
-                cancel: threading.Event | None) -> CompletedRun:
+                cancel: threading.Event | None, network: bool = False) -> CompletedRun:
+    """tf2onnx on the frozen graph, with no network unless ``network`` (``--allow-unsafe``)."""
     argv = frozen_graph_argv(frozen, onnx_path, opset)
     report.tf2onnx_command = " ".join(shlex.quote(a) for a in ["python"] + argv[1:])
-    run = run_command(argv, timeout=timeout, cancel=cancel)
+    run = run_command(argv, timeout=timeout, cancel=cancel, network=network)
     log = parse_tf2onnx_log(run.lines)
     judge_run(report, run, log, onnx_path, timeout)
     return run

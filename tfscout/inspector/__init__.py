@@ -37,7 +37,7 @@ from tfscout.inspector.explore import (
 )
 from tfscout.inspector.formats import human_size, shape_text, status_text
 from tfscout.inspector.graph import Graph, GraphAnalysis, TensorRef, op_arg_spec, split_tensor_name
-from tfscout.inspector.load import ModelSource, dtype_name, load_source, shape_dims
+from tfscout.inspector.load import ModelSource, dtype_name, load_source, model_files, shape_dims
 from tfscout.inspector.precheck import (
     Endpoints,
     PrecheckResult,
@@ -72,6 +72,7 @@ from tfscout.inspector.render import (
 )
 from tfscout.inspector.report import (
     BLOCKING_STATUSES,
+    Finding,
     ModeSwitch,
     OpIssue,
     OpsetAdvice,
@@ -82,7 +83,15 @@ from tfscout.inspector.report import (
     TensorInfo,
     UnsafeOp,
 )
-from tfscout.inspector.safety import UNSAFE_OPS, refuse_unsafe, scan_unsafe, unsafe_to_run
+from tfscout.inspector.safety import (
+    CONFIRMING,
+    CONVERTING,
+    FREEZING,
+    SafetyVerdict,
+    check_graph,
+    check_interface,
+    initial_value_tensors,
+)
 from tfscout.inspector.scan import (
     ScanResult,
     ScanRow,
@@ -94,16 +103,16 @@ from tfscout.inspector.scan import (
 )
 
 __all__ = [
-    "BLOCKING_STATUSES", "TIER_LABELS", "UNSAFE_OPS", "Drawing", "EdgeInfo", "Endpoints", "Graph",
-    "GraphAnalysis", "Interface", "Link", "ModeSwitch", "ModelSource", "Neighbourhood", "NodeInfo",
-    "NodeSearch", "OpIssue", "OpsetAdvice", "PrecheckResult", "PrecheckSummary", "Report", "ScanResult",
-    "ScanRow", "ScopeIndex", "SearchResult", "SignatureInfo", "SupportTable", "TensorCandidate", "TensorInfo",
-    "TensorRef", "UnsafeOp", "analyse_path", "around", "between", "cached_table_path", "check_text",
-    "choose_interface", "command_spec", "describe_node", "draw", "dtype_name", "format_of", "human_size",
-    "inspect_model", "leaf_name", "link_tree", "load_source", "load_support_table", "op_arg_spec", "optypes",
-    "parse_shape_suffix", "refuse_unsafe", "report_for", "report_json", "report_text", "resolve_names",
-    "run_precheck", "scan_csv", "scan_folder", "scan_json", "scan_text", "scan_unsafe", "shape_dims",
-    "shape_suffix", "shape_text", "split_names", "split_tensor_name", "status_text", "summary_line",
-    "table_to_json", "tensor_caption", "tf2onnx_argv", "to_dot", "unsafe_to_run", "unsupported_set",
-    "validate_opset", "write_picture",
+    "BLOCKING_STATUSES", "CONFIRMING", "CONVERTING", "FREEZING", "TIER_LABELS", "Drawing", "EdgeInfo",
+    "Endpoints", "Finding", "Graph", "GraphAnalysis", "Interface", "Link", "ModeSwitch", "ModelSource",
+    "Neighbourhood", "NodeInfo", "NodeSearch", "OpIssue", "OpsetAdvice", "PrecheckResult", "PrecheckSummary",
+    "Report", "SafetyVerdict", "ScanResult", "ScanRow", "ScopeIndex", "SearchResult", "SignatureInfo",
+    "SupportTable", "TensorCandidate", "TensorInfo", "TensorRef", "UnsafeOp", "analyse_path", "around",
+    "between", "cached_table_path", "check_graph", "check_interface", "check_text", "choose_interface",
+    "command_spec", "describe_node", "draw", "dtype_name", "format_of", "human_size", "initial_value_tensors",
+    "inspect_model", "leaf_name", "link_tree", "load_source", "load_support_table", "model_files", "op_arg_spec", "optypes",
+    "parse_shape_suffix", "report_for", "report_json", "report_text", "resolve_names", "run_precheck",
+    "scan_csv", "scan_folder", "scan_json", "scan_text", "shape_dims", "shape_suffix", "shape_text",
+    "split_names", "split_tensor_name", "status_text", "summary_line", "table_to_json", "tensor_caption",
+    "tf2onnx_argv", "to_dot", "unsupported_set", "validate_opset", "write_picture",
 ]

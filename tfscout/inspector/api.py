@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tfscout.inspector.graph import GraphAnalysis
+from tfscout.inspector.graph import GraphAnalysis, TensorRef
 from tfscout.inspector.load import load_source
 from tfscout.inspector.precheck import PrecheckResult, SupportTable, run_precheck
 from tfscout.inspector.rank import (
@@ -16,7 +16,7 @@ from tfscout.inspector.rank import (
     tf2onnx_command,
 )
 from tfscout.inspector.report import OpsetAdvice, Report, SignatureInfo
-from tfscout.inspector.safety import scan_unsafe
+from tfscout.inspector.safety import check_interface
 
 
 def analyse_path(path: str | Path, tags: list[str] | None = None) -> GraphAnalysis:
@@ -48,13 +48,14 @@ def report_for(a: GraphAnalysis, iface: Interface, opset: int | None = None,
     outputs = output_candidates(a, iface)
     if check is None:
         check = run_precheck(a, iface, opset, support, extra_opsets)
+    safety = check_interface(src, g, iface.outputs, [*iface.inputs, *(TensorRef(p, 0) for p in iface.mode_switches)])
     extras = {**check.needed_extra_opsets, **check.extra_opsets}
     spec = command_spec(a, iface, opset or check.recommended_opset,
                         ",".join(f"{d}:{v}" for d, v in sorted(extras.items())) or None, output_path)
     return Report(
         path=src.path, format=src.format, nodes=len(g), inputs=inputs, outputs=outputs,
         mode_switches=list(iface.mode_switches.values()),
-        unsafe_ops=scan_unsafe(g, iface.subgraph),
+        unsafe_ops=safety.unsafe_ops(), refused=safety.refused,
         tf2onnx_command=tf2onnx_command(src, spec),
         model_file=src.model_file, size_bytes=src.size_bytes, functions=src.function_count,
         checkpoint_prefix=src.checkpoint_prefix, tags=src.tags, tag_sets=src.tag_sets,

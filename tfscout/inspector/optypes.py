@@ -168,6 +168,8 @@ IDENTITY_AT_INFERENCE_OPS = frozenset({"Print", "CheckNumerics", "CheckNumericsV
 BYPASSED_DEBUG_OPS = frozenset({"Print"}) | CHECK_NUMERICS_OPS
 NO_DATA_OPS = frozenset({"NoOp", "ControlTrigger"})
 # Ops that run host Python: no ONNX equivalent can exist.
+# Ops that run a GraphDef serialized in a string tensor: op -> the input that holds it.
+GRAPH_RUNNING_OPS: dict[str, int] = {"DatasetFromGraph": 0}
 PY_FUNC_OPS = frozenset({"PyFunc", "PyFuncStateless", "EagerPyFunc"})
 TABLE_INIT_OPS = frozenset({"InitializeTable", "InitializeTableV2", "InitializeTableFromTextFile",
                             "InitializeTableFromTextFileV2", "InitializeTableFromDataset"})

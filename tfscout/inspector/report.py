@@ -73,6 +73,20 @@ class UnsafeOp:
     in_subgraph: bool = False
 
 
+@dataclass(frozen=True)
+class Finding:
+    """One node whose op is not known to be safe: ``where`` says how it would run ("" when it would not)."""
+
+    op: str
+    node: str  # its name; ``function/node`` inside a function, ``constant > node`` inside a held GraphDef
+    reason: str
+    where: str = ""
+
+    @property
+    def runs(self) -> bool:
+        return bool(self.where)
+
+
 @dataclass
 class OpsetAdvice:
     required: int | None = None
@@ -127,6 +141,7 @@ class Report:
     mode_switches: list[ModeSwitch] = field(default_factory=list)
     unsupported: list[OpIssue] = field(default_factory=list)
     unsafe_ops: list[UnsafeOp] = field(default_factory=list)
+    refused: list[Finding] = field(default_factory=list)  # the unsafe nodes that would run: where and why
     opset: OpsetAdvice = field(default_factory=OpsetAdvice)
     tf2onnx_command: str = ""
     model_file: str = ""

@@ -1,160 +1,261 @@
-"""Ops that touch the host: files, processes, the network, or arbitrary Python.
+"""The one gate: what tfscout lets TensorFlow run on the user's behalf.
 
-tf2onnx's constant folding executes TensorFlow ops whose inputs are constant, so converting a
-hostile graph can read or write files. Such ops are listed wherever they are (in the graph and in
-its function library); a subgraph that would run them is refused unless the user passes
-``--allow-unsafe``. TensorFlow runs more than the data ancestors of the outputs: the control
-dependencies of what it runs, and the bodies of the functions it calls.
+Safety is an allowlist (:mod:`tfscout.inspector.graph.allowlist`): only op types known to be safe may
+run. :func:`check_graph` finds every node that would run when TensorFlow computes the chosen outputs
+and judges each one:
+
+- the walk goes per tensor: a fed tensor's producer does not run unless another of its outputs is
+  needed, and then it runs with all of its inputs; control dependencies run what they name;
+- every function a running node reaches through any attribute (a func, a list of funcs, the funcs in
+  their own attributes, nested; a node whose op is a function's name), and the registered gradient
+  (``library.gradient``) of every function reached;
+- a GraphDef serialized in a constant that an op would run (``DatasetFromGraph``);
+- with ``initializers``, what the initializers of the variables that run compute (when there is no
+  checkpoint, freezing runs them to get the variables' values); the Saver's restore ops are never run.
+
+The :class:`SafetyVerdict` lists what is not known to be safe, where and why, and
+:meth:`SafetyVerdict.refuse` raises the one refusal error of freeze, convert, verify, ``check --confirm``
+and the TUI; ``--allow-unsafe`` is not calling it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
-from tfscout.errors import ModelProblem
-from tfscout.inspector.graph import Graph, function_library, functions_called
-from tfscout.inspector.report import UnsafeOp
+from tfscout.errors import UnsafeModelError
+from tfscout.inspector import optypes
+from tfscout.inspector.graph import (
+    Allowlist,
+    Graph,
+    TensorRef,
+    default_allowlist,
+    function_gradients,
+    function_library,
+    named_functions,
+)
+from tfscout.inspector.load import GraphDef, ModelSource
+from tfscout.inspector.report import Finding, UnsafeOp
 
-# What comes of running an unsafe op, as the refusal says it (the default: converting).
-CONVERTING = "converting would execute them (tf2onnx folds constants by running TensorFlow)"
-
-UNSAFE_OPS: dict[str, str] = {
-    "ReadFile": "reads any file on the host",
-    "WriteFile": "writes any file on the host",
-    "MatchingFiles": "lists files on the host (glob)",
-    "DeleteSessionTensor": "deletes session state",
-    "Save": "writes a checkpoint file", "SaveV2": "writes checkpoint files", "SaveSlices": "writes a checkpoint file",
-    "Restore": "reads a checkpoint file", "RestoreV2": "reads checkpoint files", "RestoreSlice": "reads a checkpoint file",
-    "MergeV2Checkpoints": "moves and deletes checkpoint files",
-    "PyFunc": "runs arbitrary Python code", "PyFuncStateless": "runs arbitrary Python code",
-    "EagerPyFunc": "runs arbitrary Python code",
-    "WholeFileReader": "reads files", "WholeFileReaderV2": "reads files",
-    "TextLineReader": "reads files", "TextLineReaderV2": "reads files",
-    "TFRecordReader": "reads files", "TFRecordReaderV2": "reads files",
-    "FixedLengthRecordReader": "reads files", "FixedLengthRecordReaderV2": "reads files",
-    "LMDBReader": "reads an LMDB database",
-    "TFRecordDataset": "reads files", "TFRecordDatasetV2": "reads files",
-    "TextLineDataset": "reads files", "FixedLengthRecordDataset": "reads files",
-    "FixedLengthRecordDatasetV2": "reads files", "LMDBDataset": "reads an LMDB database",
-    "ExperimentalLMDBDataset": "reads an LMDB database", "CSVDataset": "reads files", "CSVDatasetV2": "reads files",
-    "ExperimentalCSVDataset": "reads files", "MatchingFilesDataset": "lists files on the host",
-    "ExperimentalMatchingFilesDataset": "lists files on the host",
-    "SqlDataset": "queries a database", "ExperimentalSqlDataset": "queries a database",
-    "SaveDataset": "writes files", "SaveDatasetV2": "writes files", "LoadDataset": "reads files",
-    "SnapshotDataset": "writes and reads files", "SnapshotDatasetV2": "writes and reads files",
-    "CacheDataset": "may write a cache file", "CacheDatasetV2": "may write a cache file",
-    "DatasetToTFRecord": "writes files", "ExperimentalDatasetToTFRecord": "writes files",
-    "InitializeTableFromTextFile": "reads a vocabulary file", "InitializeTableFromTextFileV2": "reads a vocabulary file",
-    "ImmutableConst": "memory-maps a file", "LoadAndRemapMatrix": "reads checkpoint files",
-    "CreateSummaryFileWriter": "writes event files", "CreateSummaryDbWriter": "writes a database",
-    "WriteSummary": "writes event files", "WriteScalarSummary": "writes event files",
-    "WriteHistogramSummary": "writes event files", "WriteImageSummary": "writes event files",
-    "WriteAudioSummary": "writes event files", "WriteGraphSummary": "writes event files",
-    "WriteRawProtoSummary": "writes event files",
-    "DebugIdentity": "can write tensors to debug URLs (files, gRPC)",
-    "DebugIdentityV2": "can write tensors to debug URLs", "DebugNanCount": "can write to debug URLs",
-    "DebugNumericSummary": "can write to debug URLs",
-    "GenerateBigQueryReaderPartitions": "reads from BigQuery", "BigQueryReader": "reads from BigQuery",
-    "DataServiceDataset": "connects to a network service", "DataServiceDatasetV2": "connects to a network service",
-    "DataServiceDatasetV3": "connects to a network service", "DataServiceDatasetV4": "connects to a network service",
-    "Rpc": "calls a network service", "TryRpc": "calls a network service",
-    "RpcClient": "calls a network service", "RpcCall": "calls a network service",
-    "DecodeProtoV2": "can load proto descriptors from files",
-    "EncodeProto": "can load proto descriptors from files",
-    "FileSystemSetConfiguration": "changes file-system settings",
-    "ReaderRead": "reads files through a reader", "ReaderReadV2": "reads files through a reader",
-    "ReaderReadUpTo": "reads files through a reader", "ReaderReadUpToV2": "reads files through a reader",
-    "ReaderRestoreState": "restores a file reader", "ReaderRestoreStateV2": "restores a file reader",
-    "FlushSummaryWriter": "writes event files", "CloseSummaryWriter": "writes event files",
-    "ImportEvent": "writes event files",
-    "GenerateVocabRemapping": "reads vocabulary files",
-    "SnapshotDatasetReader": "reads files", "SnapshotNestedDatasetReader": "reads files",
-    "SnapshotChunkDataset": "reads files", "ListSnapshotChunksDataset": "lists files on the host",
-    "DistributedSave": "writes files",
-    "KafkaDataset": "connects to a network service", "KinesisDataset": "connects to a network service",
-    "IgniteDataset": "connects to a network service",
-    "GcsConfigureCredentials": "changes cloud credentials", "GcsConfigureBlockCache": "changes cloud settings",
-    "RemoteCall": "runs a function on another (network) device",
-    "RpcServer": "starts a network server", "RpcServerStart": "starts a network server",
-    "RpcServerRegister": "serves functions over the network",
-    "CollectiveReduce": "talks to other processes over the network",
-    "CollectiveReduceV2": "talks to other processes over the network",
-    "CollectiveReduceV3": "talks to other processes over the network",
-    "CollectiveGather": "talks to other processes over the network",
-    "CollectiveGatherV2": "talks to other processes over the network",
-    "CollectiveBcastSend": "talks to other processes over the network",
-    "CollectiveBcastRecv": "talks to other processes over the network",
-    "CollectiveBcastSendV2": "talks to other processes over the network",
-    "CollectiveBcastRecvV2": "talks to other processes over the network",
-    "CollectiveAllToAllV2": "talks to other processes over the network",
-    "CollectiveAllToAllV3": "talks to other processes over the network",
-    "CollectiveReduceScatterV2": "talks to other processes over the network",
-    "CollectiveInitializeCommunicator": "talks to other processes over the network",
-}
+# What comes of running what is refused, as the refusal says it.
+CONVERTING = "converting runs the graph in TensorFlow (tfscout's reference run and tf2onnx's constant folding)"
+FREEZING = "freezing runs the graph in TensorFlow"
+CONFIRMING = "a tf2onnx trial conversion runs the graph in TensorFlow (it folds constants)"
+# A GraphDef held in a constant is followed this deep (a graph in a constant of a graph in a constant ...).
+_MAX_NESTED_GRAPHS = 4
+_SHOWN = 4
+ON_PATH = "on the path"
 
 
-def _print_to_file(attrs: Any) -> bool:
-    stream = attrs.get("output_stream")
-    return stream is not None and stream.s.startswith(b"file://")
+@dataclass
+class SafetyVerdict:
+    """Every op not known to be safe in a graph, its functions and the graphs its constants hold."""
+
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def refused(self) -> list[Finding]:
+        """What would run: refused unless the user passes --allow-unsafe."""
+        return [f for f in self.findings if f.runs]
+
+    @property
+    def safe(self) -> bool:
+        return not self.refused
+
+    def unsafe_ops(self) -> list[UnsafeOp]:
+        """The findings grouped by op type (the JSON contract's ``unsafe_ops``), those that run first."""
+        groups: dict[str, UnsafeOp] = {}
+        for f in self.findings:
+            group = groups.setdefault(f.op, UnsafeOp(op=f.op, nodes=[]))
+            group.nodes.append(f.node)
+            if f.reason not in group.reasons:
+                group.reasons.append(f.reason)
+            group.in_subgraph = group.in_subgraph or f.runs
+        return sorted(groups.values(), key=lambda u: (not u.in_subgraph, u.op))
+
+    def refuse(self, path: str, consequence: str = CONVERTING) -> None:
+        """Raise :class:`UnsafeModelError` when anything not known to be safe would run."""
+        refused = self.refused
+        if not refused:
+            return
+        by_op: dict[str, list[Finding]] = {}
+        for f in refused:
+            by_op.setdefault(f.op, []).append(f)
+        parts = []
+        for op, found in list(by_op.items())[:_SHOWN]:
+            first = found[0]
+            more = f" and {len(found) - 1} more" if len(found) > 1 else ""
+            parts.append(f"{op} ({first.reason}; node {first.node}{more}, {first.where})")
+        if len(by_op) > _SHOWN:
+            parts.append(f"and {len(by_op) - _SHOWN} more op types")
+        raise UnsafeModelError(
+            f"ops not known to be safe would run: {'; '.join(parts)}; {consequence}",
+            "choose --inputs/--outputs that leave them out, or pass --allow-unsafe if you trust this model",
+            path=path)
 
 
-def _is_unsafe(op: str, attrs: Any) -> bool:
-    return op in UNSAFE_OPS or (op == "PrintV2" and _print_to_file(attrs))
+def check_graph(graph: Graph, outputs: Iterable[TensorRef] | None = None, fed: Iterable[TensorRef] = (),
+                initializers: bool = False, allowlist: Allowlist | None = None) -> SafetyVerdict:
+    """Judge what runs when TensorFlow computes ``outputs`` with ``fed`` fed (None: every node runs,
+    as for a frozen graph about to be imported and run whole), and list every op not known to be safe.
 
-
-def _run_set(graph: Graph, subgraph: set[int]) -> set[int]:
-    """The subgraph and everything TensorFlow runs with it through control dependencies."""
-    controls = [c for i in subgraph for c in graph.control_inputs[i] if c not in subgraph]
-    return subgraph | graph.ancestors(controls, control=True) if controls else subgraph
-
-
-def scan_unsafe(graph: Graph, subgraph: set[int] | None = None) -> list[UnsafeOp]:
-    """Every host-touching op in the graph and its function library, grouped by op type.
-
-    ``in_subgraph`` is set when running ``subgraph`` would run one: it is in it, behind a control
-    dependency of it, or in a function it calls. Ops inside functions are named ``function/node``.
+    With ``initializers``, the initializers of the variables that run are run too (no checkpoint).
     """
-    found: dict[str, list[tuple[str, bool]]] = {}
-    run = _run_set(graph, subgraph) if subgraph is not None else set()
+    return _Gate(graph, allowlist or default_allowlist()).verdict(outputs, fed, initializers)
+
+
+def check_interface(source: ModelSource, graph: Graph, outputs: Iterable[TensorRef], fed: Iterable[TensorRef],
+                    allowlist: Allowlist | None = None) -> SafetyVerdict:
+    """:func:`check_graph` of what converting ``source`` runs: the outputs with ``fed`` fed, and the
+    variables' initializers when there is no checkpoint to read their values from."""
+    return check_graph(graph, outputs, fed, initializers=runs_initializers(source), allowlist=allowlist)
+
+
+def runs_initializers(source: ModelSource) -> bool:
+    """Freezing computes the variables' values with their initializers only when there is no checkpoint
+    (a SavedModel always has its ``variables/`` prefix; a missing value there is an error, not an
+    initializer run)."""
+    return source.checkpoint_prefix is None and source.saved_model_dir is None
+
+
+def initial_value_tensors(graph: Graph, variables: Iterable[int]) -> dict[int, TensorRef]:
+    """The tensor each variable's initializer assigns to it: the ``Assign``/``AssignVariableOp`` named
+    ``VAR/Assign`` when there is one, else the first that does not assign a restored value."""
+    wanted = set(variables)
+    found: dict[int, TensorRef] = {}
     for i, op in enumerate(graph.ops):
-        if op in UNSAFE_OPS or (op == "PrintV2" and _print_to_file(graph.node(i).attr)):
-            found.setdefault(op, []).append((graph.names[i], i in run))
-    library = function_library(graph)
-    if library:
-        called = set(functions_called(graph, run, library))
-        for name, function in library.items():
+        if op not in optypes.ASSIGN_VALUE_OPS or len(graph.inputs[i]) < 2:
+            continue
+        (target, _), (src, port) = graph.inputs[i][0], graph.inputs[i][1]
+        if target not in wanted or graph.ops[src] in optypes.SAVE_RESTORE_OPS:
+            continue
+        if target not in found or graph.names[i] == f"{graph.names[target]}/Assign":
+            found[target] = TensorRef(src, port)
+    return found
+
+
+class _Gate:
+    def __init__(self, graph: Graph, allowlist: Allowlist, depth: int = 0, prefix: str = "") -> None:
+        self.graph = graph
+        self.allowlist = allowlist
+        self.library = function_library(graph)
+        self.gradients = function_gradients(graph) if self.library else {}
+        self.depth = depth
+        self.prefix = prefix  # names the held GraphDef's constant in a nested gate
+        self.findings: list[Finding] = []
+
+    def verdict(self, outputs: Iterable[TensorRef] | None, fed: Iterable[TensorRef],
+                initializers: bool) -> SafetyVerdict:
+        g = self.graph
+        if outputs is None:
+            runs = {i: "in the graph that runs" for i in range(len(g))}
+        else:
+            feeds: dict[int, set[int]] = {}
+            for ref in fed:
+                feeds.setdefault(ref.node, set()).add(ref.port)
+            runs = self._walk([(r, ON_PATH) for r in outputs], feeds)
+        if initializers:
+            variables = [i for i in runs if g.ops[i] in optypes.VARIABLE_OPS]
+            starts = [(ref, f"in the initializer of variable {g.names[v]}")
+                      for v, ref in sorted(initial_value_tensors(g, variables).items())]
+            for i, why in self._walk(starts, {}).items():
+                runs.setdefault(i, why)
+        known = self.allowlist.known
+        for i, op in enumerate(g.ops):
+            if not known(op):
+                self._judge(op, g.node(i).attr, g.names[i], runs.get(i, ""))
+        self._functions(runs)
+        self._held_graphs(runs)
+        return SafetyVerdict(self.findings)
+
+    def _walk(self, starts: list[tuple[TensorRef, str]], feeds: dict[int, set[int]]) -> dict[int, str]:
+        """Node -> why it runs, for the nodes TensorFlow runs to compute ``starts``: data edges first (so
+        that what the outputs read is "on the path"), then control dependencies."""
+        g = self.graph
+        runs: dict[int, str] = {}
+        data = [(r.node, why) for r, why in starts if r.port not in feeds.get(r.node, ())]
+        control: list[tuple[int, str]] = []
+        while data or control:
+            i, why = data.pop() if data else control.pop()
+            if i in runs:
+                continue
+            runs[i] = why
+            for src, port in g.inputs[i]:
+                if src not in runs and port not in feeds.get(src, ()):
+                    data.append((src, why))
+            for src in g.control_inputs[i]:
+                if src not in runs:
+                    control.append((src, _behind(why, g.names[i])))
+        return runs
+
+    def _judge(self, op: str, attrs: Any, name: str, where: str) -> None:
+        if self.allowlist.known(op) or op in self.library:
+            return
+        reason = self.allowlist.judge(op, attrs)
+        if reason is not None:
+            self.findings.append(Finding(op, self.prefix + name, reason, where))
+
+    def _functions(self, runs: dict[int, str]) -> None:
+        """Judge every function body, with where it runs when a running node reaches it."""
+        if not self.library:
+            return
+        g = self.graph
+        reached: dict[str, str] = {}
+        stack = [(f, f"in function {f}, called by {g.names[i]}")
+                 for i in runs for f in named_functions(g.ops[i], g.node(i).attr, self.library)]
+        while stack:
+            name, why = stack.pop()
+            if name in reached:
+                continue
+            reached[name] = why
+            for node in self.library[name].node_def:
+                stack.extend((f, f"in function {f}, reached from function {name}")
+                             for f in named_functions(node.op, node.attr, self.library) if f not in reached)
+            gradient = self.gradients.get(name)
+            if gradient in self.library and gradient not in reached:
+                stack.append((gradient, f"in function {gradient}, the registered gradient of {name}"))
+        for name, function in self.library.items():
             for node in function.node_def:
-                if _is_unsafe(node.op, node.attr):
-                    found.setdefault(node.op, []).append((f"{name}/{node.name}", name in called))
-    out = []
-    for op, nodes in sorted(found.items()):
-        reason = UNSAFE_OPS.get(op, "prints to a file")
-        out.append(UnsafeOp(op=op, nodes=[n for n, _ in nodes], reasons=[reason],
-                            in_subgraph=any(inside for _, inside in nodes)))
-    return out
+                self._judge(node.op, node.attr, f"{name}/{node.name}", reached.get(name, ""))
+
+    def _held_graphs(self, runs: dict[int, str]) -> None:
+        """A GraphDef serialized in a constant that a running op runs: judged whole, as it would run."""
+        if self.depth >= _MAX_NESTED_GRAPHS:
+            return
+        g = self.graph
+        for i in runs:
+            slot = optypes.GRAPH_RUNNING_OPS.get(g.ops[i])
+            if slot is None or slot >= len(g.inputs[i]):
+                continue
+            holder = g.inputs[i][slot][0]
+            inner = _held_graph_def(g, holder)
+            if inner is None:
+                continue
+            nested = _Gate(Graph(inner), self.allowlist, self.depth + 1, f"{self.prefix}{g.names[holder]} > ")
+            for f in nested.verdict(None, (), False).findings:
+                where = f"in the GraphDef that {g.names[holder]} holds, run by {g.names[i]}"
+                self.findings.append(Finding(f.op, f.node, f.reason, where))
 
 
-def unsafe_to_run(graph: Graph) -> list[UnsafeOp]:
-    """The host-touching ops that running all of ``graph`` would run (a frozen graph, an initializer)."""
-    return [u for u in scan_unsafe(graph, set(range(len(graph)))) if u.in_subgraph]
+def _behind(why: str, name: str) -> str:
+    """Why a node runs that a node running for ``why`` names as a control dependency."""
+    origin = why.split(", behind a control dependency of ")[0]
+    if origin == ON_PATH or origin.startswith("behind "):
+        return f"behind a control dependency of {name}"
+    return f"{origin}, behind a control dependency of {name}"
 
 
-def refuse_unsafe(unsafe: Iterable[UnsafeOp], path: str, consequence: str = CONVERTING) -> None:
-    """Raise ModelProblem when any of ``unsafe`` would run (``in_subgraph``).
-
-    The one refusal of freeze, convert, verify, ``check --confirm`` and the TUI; ``--allow-unsafe`` is
-    not calling it.
-    """
-    on_path = [u for u in unsafe if u.in_subgraph]
-    if not on_path:
-        return
-    ops = ", ".join(f"{u.op} ({u.reasons[0] if u.reasons else 'touches the host'})" for u in on_path[:4])
-    nodes = [n for u in on_path for n in u.nodes][:6]
-    raise ModelProblem(
-        f"the graph between the inputs and outputs holds ops that touch files or run host code: {ops}; "
-        f"e.g. node {nodes[0] if nodes else '?'}; {consequence}",
-        "cut them away with --inputs/--outputs, or pass --allow-unsafe if you trust this model"
-        + (f" (nodes: {', '.join(nodes)})" if len(nodes) > 1 else ""),
-        path=path,
-    )
+def _held_graph_def(graph: Graph, holder: int) -> GraphDef | None:
+    """The GraphDef a string constant holds, or None."""
+    if graph.ops[holder] != "Const":
+        return None
+    tensor = graph.node(holder).attr["value"].tensor
+    if len(tensor.string_val) != 1:
+        return None
+    inner = GraphDef()
+    try:
+        inner.ParseFromString(tensor.string_val[0])
+    except Exception:  # noqa: BLE001 - not a GraphDef: nothing that op can run
+        return None
+    return inner if len(inner.node) else None

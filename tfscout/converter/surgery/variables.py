@@ -127,25 +127,27 @@ class CheckpointValues:
         return value[index]
 
 
-def initial_values(original: GraphEdit, names: list[str], allow_unsafe: bool) -> dict[str, Any]:
-    """Values the graph's own initializers give ``names`` (run in TensorFlow); {} when they cannot."""
-    from tfscout.converter.surgery.graphedit import tensor_key
-    from tfscout.inspector import Graph, unsafe_to_run
+def initial_values(original: GraphEdit, names: list[str], allow_unsafe: bool, model: str = "") -> dict[str, Any]:
+    """Values the graph's own initializers give ``names`` (run in TensorFlow); {} when they cannot.
 
-    wanted = set(names)
-    inits: dict[str, str] = {}
-    for node in original.nodes.values():
-        if node.op in optypes.ASSIGN_VALUE_OPS and len(node.input) >= 2:
-            target = node_of(node.input[0])
-            if target in wanted and (target not in inits or node.name == f"{target}/Assign"):
-                inits[target] = tensor_key(node.input[1])
-    if set(inits) != wanted:
+    The initializers are those the gate judged (``initial_value_tensors``), and the gate judges the
+    pruned graph again before TensorFlow runs it, unless ``allow_unsafe``.
+    """
+    from tfscout.inspector import Graph, check_graph, initial_value_tensors
+
+    graph = Graph(original.to_graph_def())
+    index = {graph.find(name): name for name in names}
+    found = initial_value_tensors(graph, [i for i in index if i is not None])
+    if None in index or len(found) != len(names):
         return {}
+    inits = {index[v]: graph.tensor_name(ref) for v, ref in found.items()}
     sub = GraphEdit(original.to_graph_def())
     sub.prune(list(inits.values()))
-    ops = {node.op for node in sub.nodes.values()}
-    if ops & optypes.VARIABLE_OPS or (not allow_unsafe and unsafe_to_run(Graph(sub.to_graph_def()))):
+    if {node.op for node in sub.nodes.values()} & optypes.VARIABLE_OPS:
         return {}
+    if not allow_unsafe:
+        check_graph(Graph(sub.to_graph_def())).refuse(
+            model, "freezing would run these variables' initializers in TensorFlow (there is no checkpoint)")
     for node in sub.nodes.values():
         node.device = ""
         if "_class" in node.attr:
@@ -155,9 +157,9 @@ def initial_values(original: GraphEdit, names: list[str], allow_unsafe: bool) ->
     graph_def = tf.compat.v1.GraphDef()
     graph_def.ParseFromString(sub.serialize())
     try:
-        with tf.Graph().as_default() as graph:
+        with tf.Graph().as_default() as tf_graph:
             tf.compat.v1.import_graph_def(graph_def, name="")
-            with tf.compat.v1.Session(graph=graph) as sess:
+            with tf.compat.v1.Session(graph=tf_graph) as sess:
                 computed = sess.run(list(inits.values()))
     except Exception:  # noqa: BLE001 - any failure means "no initial values"
         return {}
@@ -186,7 +188,7 @@ def freeze_variables(edit: GraphEdit, keys: dict[str, tuple[str, str]], values: 
             missing.append(name)
         else:
             found[name] = value
-    initial = initial_values(original, missing, allow_unsafe) if missing and original is not None and \
+    initial = initial_values(original, missing, allow_unsafe, model) if missing and original is not None and \
         values.prefix is None else {}
     if missing and initial:
         found.update(initial)

@@ -83,10 +83,14 @@ def report_text(report: Report, full: bool = False, color: bool = False) -> str:
             out.append(s.dim(f"      - {issue.hint}"))
     if report.unsafe_ops:
         out.append("")
-        out.append(s.bold("Ops that touch the host"))
+        out.append(s.bold("Ops not known to be safe") + s.dim("  (convert, freeze, verify and check --confirm "
+                                                            "refuse those that would run, unless --allow-unsafe)"))
+        runs_where: dict[str, str] = {}
+        for f in report.refused:
+            runs_where.setdefault(f.op, f.where)
         for u in report.unsafe_ops:
-            where_ = s.red("on the path") if u.in_subgraph else s.dim("off the path")
-            out.append(f"  {u.op} x{len(u.nodes)} ({where_}): {'; '.join(u.reasons)}")
+            runs = s.red(f"would run: {runs_where.get(u.op, 'yes')}") if u.in_subgraph else s.dim("would not run")
+            out.append(f"  {u.op} x{len(u.nodes)} ({runs}): {'; '.join(u.reasons)}")
     if report.warnings:
         out.append("")
         out.append(s.bold("Warnings"))

@@ -67,8 +67,8 @@ def scan_text(result: ScanResult) -> str:
     out.append("")
     out.append(summary_line(result))
     if any(r.unsafe_on_path for r in result.rows):
-        out.append("UNSAFE ops marked * lie between the inputs and outputs: convert refuses them without "
-                   "--allow-unsafe.")
+        out.append("UNSAFE: ops not known to be safe; those marked * would run when the model is converted, "
+                   "which convert refuses without --allow-unsafe.")
     return "\n".join(out) + "\n"
 
 
