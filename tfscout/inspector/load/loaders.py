@@ -17,6 +17,7 @@ from tfscout.errors import ModelLoadError
 from tfscout.inspector import optypes
 from tfscout.inspector.load import sniff
 from tfscout.inspector.load.checkpoints import checkpoint_data_exists, checkpoint_prefix_in
+from tfscout.inspector.load.files import NotARegularFile, read_regular_file
 from tfscout.inspector.load.protos import GraphDef, MetaGraphDef, WireError, WireReader
 from tfscout.inspector.load.signatures import (
     Signature,
@@ -59,7 +60,10 @@ def _fail(path: Path | str, message: str, fix: str) -> ModelLoadError:
 
 def _read(path: Path) -> bytes:
     try:
-        return path.read_bytes()
+        return read_regular_file(path)
+    except NotARegularFile as exc:
+        raise _fail(path, f"is {exc.kind}, not a regular file",
+                    "pass the model file itself (tfscout reads only regular files)") from None
     except PermissionError:
         raise _fail(path, "permission denied", "check the file's permissions") from None
     except IsADirectoryError:
@@ -83,9 +87,29 @@ def _protobuf_detail(text: str) -> str:
     return re.sub(r"\"tensorboard\.([\w.]+)\"", r"\1", text)
 
 
+# protobuf's text parser skips whitespace with a regular expression that keeps about 150 bytes per
+# character of a run: 20 MB of spaces took 3 GB. Runs this long are squeezed first (outside strings,
+# which keep their bytes; a run with a line break becomes one line break).
+_LONG_BLANK_RUN = re.compile(r"\s{4096}")
+_TEXT_PIECES = re.compile(r'"(?:[^"\\\n]++|\\.)*+"|\'(?:[^\'\\\n]++|\\.)*+\'|#[^\n]*+|\s{2,}+')
+
+
+def _squeezed(text: str) -> str:
+    """``text`` with its long runs of whitespace outside strings and comments made one character."""
+    if not _LONG_BLANK_RUN.search(text):
+        return text
+
+    def piece(match: re.Match[str]) -> str:
+        got = match.group(0)
+        if not got[0].isspace():
+            return got
+        return "\n" if "\n" in got else " "
+    return _TEXT_PIECES.sub(piece, text)
+
+
 def _parse_text(message: pb_message.Message, data: bytes, path: Path, what: str) -> None:
     try:
-        text = data.decode("utf-8")
+        text = _squeezed(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise _fail(path, f"text-format {what} is not valid UTF-8 at byte {exc.start}",
                     "re-export it, or pass the binary .pb") from None
@@ -138,7 +162,7 @@ def _saved_model_metas(data: bytes, path: Path, kind: str) -> list[MetaGraphDef]
     """A SavedModel is ``saved_model_schema_version`` (1) plus repeated MetaGraphDef (2)."""
     if kind == sniff.SAVED_MODEL_TEXT:
         metas = []
-        text = data.decode("utf-8", "replace")
+        text = _squeezed(data.decode("utf-8", "replace"))
         wrapper = _text_saved_model_wrapper()
         try:
             text_format.Parse(text, wrapper, allow_unknown_extension=True)
@@ -193,7 +217,7 @@ def _choose_meta(metas: list[MetaGraphDef], tags: list[str] | None, path: Path) 
 
 def load_saved_model(directory: Path, tags: list[str] | None, given: str) -> ModelSource:
     model_file = directory / "saved_model.pb"
-    if not model_file.is_file():
+    if not model_file.exists():
         model_file = directory / "saved_model.pbtxt"
     data = _read(model_file)
     return _saved_model_source(model_file, data, _sniff_file(model_file, data), tags, given)
@@ -282,7 +306,7 @@ def _lazy_graphdef_source(path: Path, given: str) -> ModelSource | None:
 
 
 def _load_directory(directory: Path, tags: list[str] | None, given: str, lazy_constants: bool = False) -> ModelSource:
-    if (directory / "saved_model.pb").is_file() or (directory / "saved_model.pbtxt").is_file():
+    if (directory / "saved_model.pb").exists() or (directory / "saved_model.pbtxt").exists():
         return load_saved_model(directory, tags, given)
     prefix, warnings = checkpoint_prefix_in(directory)
     if prefix is not None:

@@ -7,9 +7,12 @@ GraphDefs; the name only ever breaks ties.
 from __future__ import annotations
 
 import mmap
+import os
 import re
+import stat
 from pathlib import Path
 
+from tfscout.inspector.load.files import NotARegularFile, kind_of
 from tfscout.inspector.load.protos import WireError, WireField, WireReader
 
 GRAPHDEF = "graphdef"
@@ -178,11 +181,15 @@ def sniff_bytes(head: bytes, data: bytes | memoryview | None = None) -> str:
 
 
 def sniff_file(path: Path) -> str:
-    """The sniffed kind of a file (one of the constants above); raises NotAModel or OSError.
+    """The sniffed kind of a file (one of the constants above); raises NotAModel or OSError (NotARegularFile
+    for a FIFO, a device or a socket, which is never opened).
 
     Only the first bytes are read; a binary file is memory-mapped so that a graph whose first node
     is a big constant is still recognised without reading it.
     """
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode):
+        raise NotARegularFile(path, kind_of(mode))
     with path.open("rb") as fh:
         head = fh.read(HEAD_BYTES)
         if not head or len(head) < HEAD_BYTES or foreign_format(head) is not None:
