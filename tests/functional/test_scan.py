@@ -237,7 +237,24 @@ def test_rows_in_the_state_file_are_reused_unless_the_model_changed(tmp_path: Pa
     assert "reused" not in other_opset.stderr, "rows pre-checked at another opset are not reused"
 
 
+def _stop_its_worker(proc: subprocess.Popen[str]) -> Any:
+    """Suspend the scan's worker as soon as it exists: from then on the scan can finish no more models."""
+    import psutil
+
+    scan_process = psutil.Process(proc.pid)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        workers = scan_process.children()
+        if workers:
+            workers[0].suspend()
+            return workers[0]
+        time.sleep(0.01)
+    pytest.fail("the scan started no worker")
+
+
 def test_an_interrupted_scan_resumes(tmp_path: Path) -> None:
+    """Two models scanned before, six added; the second scan is interrupted while its only worker is
+    suspended (so it cannot have finished), and the third reuses every row the state file kept."""
     sys.path.insert(0, str(ROOT))
     from bench.synthetic import make_graph
 
@@ -247,25 +264,27 @@ def test_an_interrupted_scan_resumes(tmp_path: Path) -> None:
     count = 8
     for i in range(count):
         (folder / f"model_{i}.pb").write_bytes(data)
+        if i == 1:
+            assert len(rows_by_path(scan(str(folder), "--json", "-j", "1"))) == 2
     state = folder / ".tfscout-scan.jsonl"
     proc = subprocess.Popen([tfscout_executable(), "scan", str(folder), "--json", "-j", "1"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if state.exists() and len(state.read_text().splitlines()) >= 1 + 2:
-            break
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGINT)
-    _out, err = proc.communicate(timeout=60)
+    worker = _stop_its_worker(proc)
+    try:
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=60)
+    finally:
+        if worker.is_running():
+            worker.kill()
     assert proc.returncode == 130, err
     done = len(state.read_text().splitlines()) - 1
-    assert 2 <= done < count, "interrupted after some rows and before the end"
+    assert 2 <= done < count, "the rows of the first scan are kept, and the interrupted one did not finish"
     resumed = scan(str(folder), "--json", "-j", "1")
     rows = rows_by_path(resumed)
     assert sorted(rows) == [f"model_{i}.pb" for i in range(count)]
     assert all(r["error"] is None and r["nodes"] == rows["model_0.pb"]["nodes"] for r in rows.values())
     assert f"{done} reused" in resumed.stderr
-    assert not list(folder.glob("*.tmp")), "no leftovers"
+    assert not [p for p in folder.iterdir() if p.name.endswith(".tmp")], "no leftovers"
 
 
 def test_a_model_over_the_time_limit_is_an_error_row_and_is_retried_on_resume(tmp_path: Path) -> None:

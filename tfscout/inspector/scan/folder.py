@@ -57,9 +57,13 @@ def scan_folder(folder: str | Path, jobs: int | None = None, opset: int | None =
     try:
         for model in found.models:
             reused = state.reusable(model)
-            if reused is not None:
+            if reused is not None and reused.error is not None:
+                reused.unsafe, reused.unsafe_on_path = [], []
                 rows[model.rel] = reused
                 result.reused += 1
+            elif reused is not None:  # its unsafe columns are judged again, on the model
+                todo.append({"rel": model.rel, "path": model.path, "format": model.format, "size": model.size,
+                             "opset": opset, "stored": reused.to_dict()})
             elif model.error is not None:
                 row = ScanRow(path=model.rel, format=model.format, size=model.size, error=model.error)
                 rows[model.rel] = row
@@ -74,7 +78,10 @@ def scan_folder(folder: str | Path, jobs: int | None = None, opset: int | None =
         def on_answer(job: dict[str, Any], answer: dict[str, Any]) -> None:
             row = ScanRow.from_dict(answer["row"])
             rows[row.path] = row
-            result.inspected += 1
+            if answer.get("reused"):
+                result.reused += 1
+            else:
+                result.inspected += 1
             state.record(by_rel[row.path], row, answer.get("error_kind"))
             if progress is not None:
                 progress(len(rows), total, row.path)

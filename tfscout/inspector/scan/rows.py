@@ -18,8 +18,8 @@ class ScanRow:
     outputs: list[str] = field(default_factory=list)
     blocking: list[str] = field(default_factory=list)  # op types tf2onnx will not convert (or load)
     opset: int | None = None  # recommended
-    unsafe: list[str] = field(default_factory=list)  # op types that touch the host, anywhere
-    unsafe_on_path: list[str] = field(default_factory=list)  # those between the inputs and outputs
+    unsafe: list[str] = field(default_factory=list)  # op types not known to be safe, anywhere
+    unsafe_on_path: list[str] = field(default_factory=list)  # those that converting would run
     error: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -29,6 +29,32 @@ class ScanRow:
     def from_dict(cls, data: dict[str, Any]) -> ScanRow:
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in names})
+
+    @classmethod
+    def from_stored(cls, data: Any) -> ScanRow | None:
+        """A row read back from a state file, or None when any field has the wrong type (a damaged or
+        planted line): such a row is never used."""
+        if not isinstance(data, dict) or set(data) - set(_KINDS) or not {"path", "size"} <= set(data):
+            return None
+        for name, kind in _KINDS.items():
+            if name in data and not _fits(data[name], kind):
+                return None
+        return cls.from_dict(data)
+
+
+# What each field of a stored row may hold: "str", "int", "str?" (or null), "[str]".
+_KINDS = {"path": "str", "format": "str?", "size": "int", "nodes": "int?", "inputs": "[str]", "outputs": "[str]",
+          "blocking": "[str]", "opset": "int?", "unsafe": "[str]", "unsafe_on_path": "[str]", "error": "str?"}
+
+
+def _fits(value: Any, kind: str) -> bool:
+    if kind.endswith("?"):
+        return value is None or _fits(value, kind[:-1])
+    if kind == "[str]":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if kind == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, str)
 
 
 @dataclass
