@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -27,6 +28,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         self.depth = depth
         self.default_path = default_path
         self.subgraph_nodes = subgraph_nodes
+        self._replace: str | None = None  # the existing file the user was asked about
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -54,6 +56,11 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         path = self.query_one("#export-path", Input).value.strip()
         if not path:
             self.notify("Type a file name, e.g. graph.svg", severity="warning")
+            return None
+        if Path(path).exists() and self._replace != path:
+            self._replace = path
+            self.notify(f"{path} exists: press Enter again to replace it, or type another name",
+                        title="Replace the file?", severity="warning")
             return None
         around = self.query_one("#around", RadioButton).value
         try:
