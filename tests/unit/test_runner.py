@@ -134,3 +134,48 @@ def test_the_parent_survives_many_crashes_in_a_row() -> None:
 def test_a_usage_error_raised_in_the_child_keeps_its_class() -> None:
     with pytest.raises(UsageError):
         run_function("tfscout.inspector.precheck:validate_opset", {"opset": 99}, what="checking", timeout=60)
+
+
+# ---------------------------------------------------------------------------------------------
+# Where children run: an empty folder of their own, and no network where the platform allows
+
+
+_CONNECT = ("import socket, sys\n"
+            "s = socket.socket()\n"
+            "try:\n"
+            "    s.connect(('127.0.0.1', int(sys.argv[1])))\n"
+            "    print('connected')\n"
+            "except OSError as exc:\n"
+            "    print('refused', exc.errno)\n")
+
+
+def test_a_child_has_no_network_unless_asked_and_says_how_it_was_kept_off() -> None:
+    import socket
+    import sys
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    port = str(listener.getsockname()[1])
+    try:
+        shared = run_command([sys.executable, "-c", _CONNECT, port], timeout=60, network=True)
+        sandboxed = run_command([sys.executable, "-c", _CONNECT, port], timeout=60)
+    finally:
+        listener.close()
+    assert shared.stdout == "connected\n" and shared.sandbox == ""
+    assert sandboxed.sandbox, "the sandbox said nothing"
+    assert not any(line.startswith("tfscout-sandbox:") for line in sandboxed.lines)
+    if sandboxed.sandbox.startswith("no network"):
+        assert sandboxed.stdout.startswith("refused"), sandboxed.stdout
+    else:
+        assert sandboxed.sandbox.startswith("network shared ("), sandboxed.sandbox
+
+
+def test_a_child_starts_in_an_empty_folder_that_is_its_tmpdir_and_is_removed() -> None:
+    import sys
+
+    code = "import os, tempfile; print(os.getcwd()); print(tempfile.gettempdir()); print(os.listdir('.'))"
+    run = run_command([sys.executable, "-c", code], timeout=60)
+    cwd, tmp, listing = run.stdout.splitlines()
+    assert cwd == tmp and listing == "[]" and Path(cwd).name.startswith("tfscout-cwd-")
+    assert not Path(cwd).exists(), "the child's folder was left behind"

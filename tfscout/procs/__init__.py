@@ -6,10 +6,9 @@ whole. Imports nothing of tfscout but its errors.
 
 from __future__ import annotations
 
-from tfscout.procs.children import child_env, kill_group, load_target, signal_name
+from tfscout.procs.children import SANDBOX_ENV, child_env, kill_group, load_target, signal_name
 from tfscout.procs.pool import WorkerPool
 from tfscout.procs.run import CompletedRun, run_command, run_function
-from tfscout.procs.sandbox import ENV as SANDBOX_ENV
 
 __all__ = [
     "SANDBOX_ENV", "CompletedRun", "WorkerPool", "child_env", "kill_group", "load_target", "run_command", "run_function",

@@ -10,6 +10,11 @@ import subprocess
 from collections.abc import Callable
 from typing import Any
 
+# How tfscout.procs.sandbox tells what it did: a line marked so on stderr, and the same words in this
+# environment variable of the command it becomes.
+SANDBOX_MARK = "tfscout-sandbox:"
+SANDBOX_ENV = "TFSCOUT_SANDBOX"
+
 _QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0", "PYTHONHASHSEED": "0",
               "CUDA_VISIBLE_DEVICES": "-1", "PYTHONUNBUFFERED": "1"}
 

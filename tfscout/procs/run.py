@@ -21,9 +21,7 @@ from typing import Any
 
 from tfscout.defaults import DEFAULT_TIMEOUT
 from tfscout.errors import RunnerError
-from tfscout.procs.children import child_env, kill_group, signal_name
-from tfscout.procs.sandbox import ENV as SANDBOX_ENV
-from tfscout.procs.sandbox import MARK as SANDBOX_MARK
+from tfscout.procs.children import SANDBOX_ENV, SANDBOX_MARK, child_env, kill_group, signal_name
 
 CHILD_MODULE = "tfscout.procs.child"
 SANDBOX_MODULE = "tfscout.procs.sandbox"

@@ -2,15 +2,16 @@
 
 Defence in depth, not the gate (``tfscout.inspector.safety`` refuses on its own): the TensorFlow and
 tf2onnx children start here, move into a network namespace of their own (an empty one: not even the
-loopback is up), say on stderr how that went (one line marked :data:`MARK`, which
+loopback is up), say on stderr how that went (one line marked ``SANDBOX_MARK``, which
 :func:`tfscout.procs.run_command` takes out of the log), then become COMMAND. ``unshare`` needs a
-single-threaded process, which this one is: nothing but the standard library is loaded yet.
+single-threaded process, which this one is (nothing has started a thread yet). Kept apart from the
+package's modules so that running it as ``__main__`` does not import it twice.
 
 root gets a network namespace alone (a user namespace would cost it its access to other users'
 files); anyone else gets a user namespace too, with their own uid and gid mapped, which Linux allows
 without privileges unless the system forbids it. Where neither works (another platform, a container
 that blocks ``unshare``, user namespaces turned off) COMMAND runs with the network shared, and the
-line says so. COMMAND finds the same words in the environment variable :data:`ENV`.
+line says so. COMMAND finds the same words in the environment variable ``SANDBOX_ENV``.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ import ctypes
 import os
 import sys
 
-MARK = "tfscout-sandbox:"
-ENV = "TFSCOUT_SANDBOX"  # COMMAND finds the same words here
+from tfscout.procs.children import SANDBOX_ENV, SANDBOX_MARK
+
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
 
@@ -67,8 +68,8 @@ def main(argv: list[str]) -> int:
         sys.stderr.write("usage: python -m tfscout.procs.sandbox COMMAND [ARG ...]\n")
         return 2
     outcome = leave_network()
-    os.environ[ENV] = outcome
-    sys.stderr.write(f"{MARK} {outcome}\n")
+    os.environ[SANDBOX_ENV] = outcome
+    sys.stderr.write(f"{SANDBOX_MARK} {outcome}\n")
     sys.stderr.flush()
     os.execvp(argv[0], argv)
     return 127  # not reached: execvp raises OSError when it fails
