@@ -83,8 +83,7 @@ def report_text(report: Report, full: bool = False, color: bool = False) -> str:
             out.append(s.dim(f"      - {issue.hint}"))
     if report.unsafe_ops:
         out.append("")
-        out.append(s.bold("Ops not known to be safe") + s.dim("  (convert, freeze, verify and check --confirm "
-                                                            "refuse those that would run, unless --allow-unsafe)"))
+        out.append(s.bold("Ops not known to be safe") + s.dim("  (refused where they would run, unless --allow-unsafe)"))
         runs_where: dict[str, str] = {}
         for f in report.refused:
             runs_where.setdefault(f.op, f.where)
