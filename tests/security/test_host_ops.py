@@ -71,11 +71,12 @@ def test_refused_before_anything_runs_even_with_json(host: HostWatch, models: di
 
 @pytest.mark.parametrize("name", sorted(set(ON_PATH) - {"abort"}))
 def test_with_allow_unsafe_the_model_touches_the_host(name: str, host: HostWatch, models: dict[str, Path],
-                                                      tmp_path: Path) -> None:
+                                                      harmless_onnx: Path) -> None:
+    """verify runs the model in TensorFlow (its reference run) as convert does, without tf2onnx after it."""
     hostile = BY_NAME[name]
     host.reset()
-    result = run_tfscout("convert", str(models[name]), "-o", str(tmp_path / "out.onnx"), *hostile.args,
-                         "--allow-unsafe", "--timeout", "60", timeout=600)
+    result = run_tfscout("verify", str(models[name]), str(harmless_onnx), *hostile.args, "--allow-unsafe",
+                         "--timeout", f"{min(hostile.timeout, 60):g}", timeout=600)
     seen = host.seen()
     expected = {"write": "wrote", "read": "opened the canary", "connect": "connected"}[hostile.effect]
     assert any(s.startswith(expected) for s in seen), f"{name} did not {hostile.effect}: {describe(result)}"
