@@ -125,6 +125,7 @@ def check_output_path(out: str | Path, force: bool) -> Path:
     and a place where a file of that name can be created (the folder exists, is a folder, takes files,
     and the name is not too long)."""
     path = Path(out)
+    _check_name_length(path)
     if path.is_dir():
         raise UsageError("the output is a directory", "give a file name such as model.onnx", path=str(path))
     if path.exists() and not force:
@@ -136,7 +137,6 @@ def check_output_path(out: str | Path, force: bool) -> Path:
     if not parent.is_dir():
         raise UsageError(f"the output's folder {parent} is not a folder", "choose another output path",
                          path=str(path))
-    _check_name_length(path)
     try:
         with tempfile.TemporaryFile(dir=parent, prefix=".tfscout-"):
             pass
