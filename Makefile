@@ -36,6 +36,7 @@ accuracy: setup
 	$(PY) bench/accuracy.py
 	$(PY) bench/accuracy_precheck.py
 	$(PY) bench/accuracy_convert.py
+	$(PY) bench/accuracy_safety.py
 
 devcorpus: setup
 	$(PY) -m bench.devcorpus.build

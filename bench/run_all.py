@@ -19,6 +19,7 @@ SCRIPTS: list[tuple[str, list[str], bool]] = [  # (script, arguments, slow)
     ("accuracy.py", [], False),
     ("accuracy_precheck.py", [], False),
     ("accuracy_convert.py", [], True),
+    ("accuracy_safety.py", [], False),
     ("bench_inspect.py", [], False),
     ("bench_precheck.py", [], False),
     ("bench_convert.py", [], True),
