@@ -40,6 +40,12 @@ def run_tfscout(*args: str, timeout: float = 300, cwd: Path | None = None) -> Cl
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
 
+@pytest.fixture(autouse=True)
+def tui_state(tmp_path_factory, monkeypatch):
+    """The TUI's list of recent models goes to a folder of the test run, never the user's."""
+    monkeypatch.setenv("TFSCOUT_STATE_DIR", str(tmp_path_factory.mktemp("tfscout-state")))
+
+
 @pytest.fixture
 def cli():
     return run_tfscout

@@ -21,7 +21,8 @@ from tfscout.inspector.recommend import choose_interface
 from tfscout.inspector.scopes import ScopeIndex
 from tfscout.inspector.search import TIER_LABELS, NodeSearch
 from tfscout.samples import checkpoint_dir
-from tfscout.tui.session import Choice, parse_shape, parse_value
+from tfscout.tui.session import Choice
+from tfscout.tui.typed import parse_shape, parse_value
 
 
 @pytest.fixture(scope="module")

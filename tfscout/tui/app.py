@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -14,7 +15,7 @@ from tfscout.tui.recent import RecentModels
 from tfscout.tui.screens.convert import ConvertScreen
 from tfscout.tui.screens.help import HelpScreen
 from tfscout.tui.screens.main import MainScreen
-from tfscout.tui.screens.prompt import ConfirmScreen
+from tfscout.tui.screens.prompt import ConfirmScreen, TypingScreen
 from tfscout.tui.screens.result import ResultScreen
 from tfscout.tui.screens.search import SearchScreen
 from tfscout.tui.session import Choice
@@ -51,6 +52,15 @@ class TfscoutApp(App[int]):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.key_groups()))
+
+    async def on_key(self, event: events.Key) -> None:
+        """A key that reaches the app while a text dialog is in front, and is bound to nothing there,
+        was typed for the dialog: it left for the screen below before the dialog opened (a fast
+        typist, or a paste, after the key that opens it). The dialog gets it."""
+        screen = self.screen
+        if isinstance(screen, TypingScreen) and event.key not in screen.active_bindings:
+            event.prevent_default()
+            await screen.take_key(event)
 
     async def action_quit(self) -> None:
         """Quit; on the convert and result screens (a conversion running, or its result) ask first."""

@@ -182,11 +182,11 @@ def _hand_picked(report: Report, choice: Choice) -> None:
 
 
 def _leads(model: LoadedModel, limit: int = 5) -> list[str]:
-    """Tensors nothing reads, deepest first: where to look for an output when none stands out."""
+    """Tensors no node reads as data, deepest first: where to look for an output when none stands out
+    (a head that only a control dependency waits on is not taken for an output by the ranking)."""
     g = model.graph
     depth = model.analysis.depth
-    ends = [i for i in range(len(g)) if not g.consumers[i] and not g.control_consumers[i]
-            and g.num_outputs(i) > 0 and g.ops[i] not in NOT_A_LEAD]
+    ends = [i for i in range(len(g)) if not g.consumers[i] and g.num_outputs(i) > 0 and g.ops[i] not in NOT_A_LEAD]
     ends.sort(key=lambda i: (-depth[i], g.names[i]))
     return [f"{g.names[i]}:0" for i in ends[:limit]]
 

@@ -23,13 +23,14 @@ def shape_hint(graph_shape: list[int] | None) -> str:
     return ",".join("?" if d < 0 else str(d) for d in graph_shape)
 
 
-def _size(token: str) -> int:
+def _size(token: str, allowed: str) -> int:
     text = token.strip()
     if text in ("?", "-1"):
         return ANY
     if text.isascii() and text.isdigit() and int(text) >= 1:
         return int(text)
-    raise UsageError(f"'{text}' is not a size", "each size is a whole number of 1 or more, or ? (or -1) for any size")
+    raise UsageError(f"'{text}' is not a size",
+                     f"each size is a whole number of 1 or more, or ? for any size; the graph allows {allowed}")
 
 
 def parse_shape(text: str, graph_shape: list[int] | None = None, tensor: str = "the input") -> list[int]:
@@ -49,7 +50,7 @@ def parse_shape(text: str, graph_shape: list[int] | None = None, tensor: str = "
             return []
         raise UsageError(f"no shape given for {tensor}", f"type its sizes, e.g. {allowed}; [] for a scalar"
                          if graph_shape is None else f"the graph allows {allowed} (? for any size)")
-    dims = [_size(part) for part in body.split(",")]
+    dims = [_size(part, allowed) for part in body.split(",")]
     if graph_shape is None:
         return dims
     if len(dims) != len(graph_shape):

@@ -24,35 +24,62 @@ from tfscout.errors import TfscoutError
 class TypingScreen(ModalScreen[Any]):
     """A dialog around one Input that gets every key typed, even those typed while it opens.
 
-    Textual gives focus a moment after the dialog mounts; keys that arrive in between reach the
-    screen with nothing focused and would be lost (typing fast after the key that opens the dialog
-    dropped characters). They go to the Input instead.
+    Keys that arrive before the dialog is composed, or before Textual gives the Input focus (a
+    moment after mounting), reach the screen with nothing focused and used to be lost: typing
+    fast after the key that opens the dialog dropped characters. They are kept and applied to
+    the Input, in order, as soon as it is there.
     """
 
     INPUT_ID = "prompt-input"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._early: list[events.Key] = []
 
     def _typing_input(self) -> Input | None:
         found = self.query(f"#{self.INPUT_ID}")
         return found.first(Input) if found else None
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         box = self._typing_input()
-        if box is not None:
-            self.set_focus(box)  # at once, not after a refresh
+        if box is None:
+            return
+        self.set_focus(box)  # at once, not after a refresh
+        early, self._early = self._early, []
+        for event in early:
+            await self._apply(box, event)
 
     async def on_key(self, event: events.Key) -> None:
         box = self._typing_input()
-        if box is None or self.focused is box:
+        if box is not None and self.focused is box:
             return
-        if self.focused is not None and self.focused is not self:
+        if self.focused is not None and self.focused is not self and box is not None:
             return  # another widget of the dialog has focus on purpose
+        event.stop()
+        await self.take_key(event)
+
+    async def take_key(self, event: events.Key) -> None:
+        """Apply a key meant for the text: now, or once the Input is there (keeping the order).
+
+        The app hands over keys that were on their way through the screen below when this one
+        opened (see TfscoutApp.on_key).
+        """
+        box = self._typing_input()
+        if box is None or self._early:
+            self._early.append(event)
+            return
+        self.set_focus(box)
+        await self._apply(box, event)
+
+    @staticmethod
+    async def _apply(box: Input, event: events.Key) -> None:
         if event.key == "enter":
-            event.stop()
-            self.set_focus(box)
             await box.action_submit()
+        elif event.key == "backspace":
+            box.action_delete_left()
+        elif event.key == "ctrl+u":
+            box.action_delete_left_all()
         elif event.is_printable and event.character:
-            event.stop()
-            self.set_focus(box)
             box.insert_text_at_cursor(event.character)
 
 

@@ -91,6 +91,10 @@ class CandidateList(OptionList):
             return None
         return self.get_option_at_index(self.highlighted).id
 
+    def line_of(self, tensor: str) -> int:
+        """The line (from the top of the list as shown) where ``tensor``'s row starts; rows may wrap."""
+        return self._index_to_line[self.get_option_index(tensor)] - int(self.scroll_offset.y)
+
     def action_down(self) -> None:
         if self.highlighted is None or self.highlighted >= self.option_count - 1:
             self.screen.focus_next()
