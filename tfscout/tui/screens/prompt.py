@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
-from textual import events
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -40,7 +40,8 @@ class TypingScreen(ModalScreen[Any]):
         found = self.query(f"#{self.INPUT_ID}")
         return found.first(Input) if found else None
 
-    async def on_mount(self) -> None:
+    @on(events.Mount)
+    async def _focus_text(self) -> None:
         box = self._typing_input()
         if box is None:
             return
@@ -109,7 +110,7 @@ class PromptScreen(TypingScreen):
             yield Static("Enter: OK   Esc: cancel", classes="dialog-hint")
 
     def on_mount(self) -> None:
-        self.query_one("#prompt-error").display = False  # TypingScreen.on_mount runs too and focuses the text
+        self.query_one("#prompt-error").display = False  # TypingScreen focuses the text
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

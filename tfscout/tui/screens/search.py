@@ -48,7 +48,7 @@ class SearchScreen(TypingScreen):
 
     INPUT_ID = "search-input"
 
-    def on_mount(self) -> None:  # TypingScreen.on_mount focuses the text
+    def on_mount(self) -> None:  # TypingScreen focuses the text
         self.query_one(NodeList).set_items([], empty_text="")
         if self.query_text:
             self.run_search(self.query_text)

@@ -84,5 +84,6 @@ class GraphView(ScrollableContainer):
         if self.picture is None or offset is None:
             return
         box = self.picture.box_at(offset.x, offset.y)
+
         if box is not None and box.node != self.picture.centre:
             self.post_message(self.Follow(box.node))
