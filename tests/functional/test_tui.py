@@ -371,6 +371,7 @@ async def test_mouse_shows_follows_and_chooses(sample, expected):
         assert f"{g.names[target]}:0" in [c.name for c in screen.report.recommended_outputs]
         # a click on a candidate output drops it again
         await pilot.click("#--content-tab-tab-interface")
+        await pilot.pause()
         outputs = screen.query_one("#outputs", CandidateList)
         await pilot.click(outputs, offset=(4, outputs.line_of(f"{g.names[target]}:0")))
         await wait_settled(pilot, screen)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.geometry import Size
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -22,7 +26,6 @@ CHOSEN = "✓"
 def candidate_prompt(c: TensorCandidate) -> Text:
     """One row: the name first and whole (it is what the user looks for), then dtype, shape, score."""
     text = Text()
-    text.append(f"{CHOSEN if c.recommended else ' '} ", style="bold green" if c.recommended else "")
     text.append(c.name, style="bold" if c.recommended else "")
     text.append(f"  {c.dtype or '?'} {shape_text(c.shape)}", style="dim")
     text.append(f"  {c.score:.2f}", style="cyan")
@@ -44,8 +47,11 @@ class CandidateList(OptionList):
     """Candidates for one role; Enter or a click uses or drops the highlighted one.
 
     Rows keep their places when the choice changes (a toggled row does not jump under the
-    cursor), and Down on the last row (Up on the first) moves on to the next list.
+    cursor), and Down on the last row (Up on the first) moves on to the next list. The ✓ of a
+    chosen row sits in a gutter of its own, so that a long name wraps under the name.
     """
+
+    GUTTER = 2
 
     BINDINGS = [
         Binding("down,j", "down", "Down", show=False),
@@ -68,14 +74,17 @@ class CandidateList(OptionList):
         self.role = role
         self._reasons: dict[str, list[str]] = {}
         self._order: list[str] = []
+        self.chosen: set[str] = set()
 
-    def show(self, items: list[tuple[str, Text, list[str]]], fresh: bool = False) -> None:
+    def show(self, items: list[tuple[str, Text, list[str]]], fresh: bool = False,
+             chosen: set[str] | None = None) -> None:
         """Replace the rows with (tensor, prompt, reasons), keeping the highlight on the same tensor.
 
         Rows already listed keep their order; new ones come after them. ``fresh`` (a model just
         opened) takes the order given.
         """
         previous = self.current_tensor
+        self.chosen = set(chosen or ())
         by_id = {tensor: (prompt, reasons) for tensor, prompt, reasons in items}
         kept = [] if fresh else [t for t in self._order if t in by_id]
         order = kept + [t for t, _p, _r in items if t not in set(kept)]
@@ -91,9 +100,32 @@ class CandidateList(OptionList):
             return None
         return self.get_option_at_index(self.highlighted).id
 
+    def _get_left_gutter_width(self) -> int:
+        return self.GUTTER
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        # OptionList measures its rows without its gutter (it wraps them with it): measure as drawn
+        return super().get_content_height(container, viewport, width - self.GUTTER)
+
+    def render_line(self, y: int) -> Strip:
+        line = super().render_line(y)
+        row = int(self.scroll_offset.y) + y
+        lines = self._lines
+        if row >= len(lines):
+            return line
+        index, offset = lines[row]
+        style = next(iter(line), Segment("")).style or Style()
+        tensor = self.get_option_at_index(index).id
+        mark = CHOSEN if offset == 0 and tensor in self.chosen else ""
+        return Strip([Segment(mark.ljust(self.GUTTER), style + Style(bold=True, color="green"))] + list(line))
+
     def line_of(self, tensor: str) -> int:
         """The line (from the top of the list as shown) where ``tensor``'s row starts; rows may wrap."""
         return self._index_to_line[self.get_option_index(tensor)] - int(self.scroll_offset.y)
+
+    def height_of(self, tensor: str) -> int:
+        """How many lines ``tensor``'s row takes."""
+        return int(self._heights[self.get_option_index(tensor)])
 
     def action_down(self) -> None:
         if self.highlighted is None or self.highlighted >= self.option_count - 1:
@@ -129,8 +161,11 @@ class CandidateList(OptionList):
 class InterfacePane(Vertical):
     """Inputs, mode switches and outputs of the current choice, best first.
 
-    Each list sits in a section whose title lights up while the list has focus.
+    Each list sits in a section whose title lights up while the list has focus. The outputs list
+    gets the room the inputs and switches leave, less a few lines that the reasons always keep.
     """
+
+    REASONS_KEEP = 3  # lines: the rule above the reasons and two of text
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="candidates", id="inputs-section"):
@@ -147,12 +182,24 @@ class InterfacePane(Vertical):
 
     def show_report(self, report: Report, fresh: bool = False) -> None:
         self.query_one("#inputs", CandidateList).show(
-            [(c.name, candidate_prompt(c), c.reasons) for c in report.inputs], fresh)
+            [(c.name, candidate_prompt(c), c.reasons) for c in report.inputs], fresh,
+            {c.name for c in report.recommended_inputs})
         modes = self.query_one("#modes", CandidateList)
         modes.show([(m.name, switch_prompt(m), m.reasons) for m in report.mode_switches], fresh)
         self.query_one("#modes-section").display = bool(report.mode_switches)
         self.query_one("#outputs", CandidateList).show(
-            [(c.name, candidate_prompt(c), c.reasons) for c in report.outputs], fresh)
+            [(c.name, candidate_prompt(c), c.reasons) for c in report.outputs], fresh,
+            {c.name for c in report.recommended_outputs})
+        self.call_after_refresh(self.fit)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.fit)
+
+    def fit(self) -> None:
+        above = sum(self.query_one(f"#{section}").outer_size.height
+                    for section in ("inputs-section", "modes-section") if self.query_one(f"#{section}").display)
+        room = self.size.height - above - 1 - self.REASONS_KEEP  # 1: the outputs' title
+        self.query_one("#outputs", CandidateList).styles.max_height = max(2, room)
 
     def clear(self) -> None:
         for role in ("inputs", "modes", "outputs"):
