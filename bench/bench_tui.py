@@ -123,7 +123,7 @@ def bench_terminal(model: Path, wait_for: str, timeout: float = 120.0) -> float 
     name = f"tfscout-bench-{uuid.uuid4().hex[:8]}"
     start = time.perf_counter()
     subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "160", "-y", "48", "-e", "TERM=xterm-256color",
-                    f"{exe} tui {model}"], check=True)
+                    "-e", "COLUMNS=160", "-e", "LINES=48", f"{exe} tui {model}"], check=True)
     try:
         while time.perf_counter() - start < timeout:
             screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", name], capture_output=True,

@@ -192,7 +192,15 @@ async def test_7_keys_typed_while_the_dialog_opens_all_arrive(sample, tmp_path):
         assert converting.out == out
         await pilot.press("escape")
         await wait_for(pilot, lambda: not converting.running, timeout=120, what="the cancel")
-        assert screen.report is not None
+        await pilot.press("escape")
+        # the dialog open and focused: editing keys in a burst apply in order with the text
+        await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, PromptScreen), what="the opset dialog")
+        for key in ["ctrl+u", "1", "9", "backspace", "3", "enter"]:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await wait_settled(pilot, screen)
+        assert pilot.app.screen is screen
+        assert screen.report.opset.recommended == 13
 
 
 @run_async

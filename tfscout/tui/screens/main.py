@@ -39,6 +39,7 @@ from tfscout.tui.widgets.node_details import NodeDetails
 from tfscout.tui.widgets.node_list import NodeList
 from tfscout.tui.widgets.precheck import CommandBar, OpCounts, precheck_text
 from tfscout.tui.widgets.scope_tree import ScopeTree
+from tfscout.tui.widgets.text_input import OrderedInput
 
 WIDE = 180    # columns from which the graph picture and the pre-check get a column of their own
 NARROW = 120  # below this, commands keep to one line each
@@ -46,7 +47,7 @@ SHORT = 30    # rows below which lists are shorter and the key bar keeps to 3 li
 TINY = 22     # rows below which they are shorter still, and the key bar keeps to 2 lines
 
 
-class NodeFilter(Input):
+class NodeFilter(OrderedInput):
     """The node list's filter; Esc (or Enter, or Down) leaves it for the list."""
 
     BINDINGS = [Binding("escape,down", "leave", "To the list", show=False)]

@@ -14,6 +14,7 @@ from textual.widgets import DirectoryTree, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tfscout.tui.screens.prompt import TypingScreen
+from tfscout.tui.widgets.text_input import OrderedInput
 
 MAX_LISTED = 2000  # entries of one folder looked at for completion
 
@@ -51,7 +52,7 @@ class PathSuggester(Suggester):
         return complete_path(value)
 
 
-class PathInput(Input):
+class PathInput(OrderedInput):
     """Tab (or Right) takes the completion shown; without one Tab moves on as usual."""
 
     BINDINGS = [Binding("tab", "complete", "Complete", show=False)]

@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from tfscout.errors import TfscoutError
+from tfscout.tui.widgets.text_input import OrderedInput
 
 
 class TypingScreen(ModalScreen[Any]):
@@ -103,7 +104,7 @@ class PromptScreen(TypingScreen):
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
             yield Static(self.question)
-            yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
+            yield OrderedInput(self.value, placeholder=self.placeholder, id="prompt-input")
             yield Static("", id="prompt-error", classes="dialog-error")
             if self.hint:
                 yield Static(self.hint, classes="dialog-hint")

@@ -15,6 +15,7 @@ from tfscout.inspector.search import TIER_LABELS, NodeSearch
 from tfscout.tui.messages import SearchDone
 from tfscout.tui.screens.prompt import TypingScreen
 from tfscout.tui.widgets.node_list import NodeList
+from tfscout.tui.widgets.text_input import OrderedInput
 
 RESULT_LIMIT = 500
 SHOW_TIME_ABOVE = 0.05  # seconds; quicker searches feel instant and need no number
@@ -40,7 +41,7 @@ class SearchScreen(TypingScreen):
         with Vertical(classes="dialog search-dialog"):
             yield Label("Search nodes  [dim]names and op types, fuzzy; op:Type for op types only[/]",
                         classes="dialog-title")
-            yield Input(self.query_text, placeholder="type part of a name (keep_prob), an op type (Conv2D), "
+            yield OrderedInput(self.query_text, placeholder="type part of a name (keep_prob), an op type (Conv2D), "
                         "or initials (kp)", id=self.INPUT_ID)
             yield Static("", id="search-status")
             yield NodeList(self.index.names, self.ops, id="search-results")
