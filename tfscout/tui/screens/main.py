@@ -6,7 +6,6 @@ messages; the handlers here put the results into the widgets.
 
 from __future__ import annotations
 
-import gc
 import time
 from collections import Counter
 
@@ -21,16 +20,14 @@ from tfscout.errors import TfscoutError
 from tfscout.inspector.nodeinfo import describe_node
 from tfscout.tui.messages import (
     DetailsReady,
-    LoadFailed,
-    LoadProgress,
-    ModelLoaded,
     ReportFailed,
     ReportReady,
     TrainingMarks,
 )
 from tfscout.tui.recent import RecentModels
-from tfscout.tui.screens.main_actions import NO_MODEL, ChoiceActions
-from tfscout.tui.session import Choice, LoadedModel, compute_report, load_model, training_scopes
+from tfscout.tui.screens.main_actions import NO_MODEL
+from tfscout.tui.screens.main_load import ModelLoading
+from tfscout.tui.session import Choice, LoadedModel, compute_report, training_scopes
 from tfscout.tui.widgets.graph_view import GraphView
 from tfscout.tui.widgets.interface import CandidateList, InterfacePane
 from tfscout.tui.widgets.keybar import KeyBar
@@ -56,7 +53,7 @@ class NodeFilter(OrderedInput):
         self.screen.query_one("#nodes", NodeList).focus()
 
 
-class MainScreen(ChoiceActions):
+class MainScreen(ModelLoading):
     BINDINGS = [
         Binding("slash", "search", "Search", tooltip="search node names and op types (fuzzy)"),
         Binding("i", "toggle_input", "Input±", tooltip="use the highlighted tensor as an input, or drop it"),
@@ -157,94 +154,6 @@ class MainScreen(ChoiceActions):
         self.set_class(height < SHORT, "-short")
         self.set_class(height < TINY, "-tiny")
         self.query_one(KeyBar).set_max_lines(2 if height < TINY else 3 if height < SHORT else None)
-
-    # -- loading ----------------------------------------------------------------------------------
-    def forget_model(self) -> None:
-        """Nothing of the model shown before stays on screen (or in the keys' reach)."""
-        self.model = None
-        self.report = self.iface = self.ranked = None
-        self.current = None
-        self.history.clear()
-        # names given on the command line belong to the model named there, not to one opened later
-        self.choice = self.initial_choice if self.path == self.first_path else Choice()
-        self.query_one(InterfacePane).clear()
-        self.query_one(ScopeTree).forget()
-        nodes = self.query_one("#nodes", NodeList)
-        nodes.set_graph([], [])
-        nodes.set_items([])
-        self.query_one(OpCounts).show({}, {}, {})
-        self.query_one(NodeDetails).clear()
-        self.query_one(NeighbourhoodTree).clear()
-        for view in self.query(GraphView):
-            view.clear()
-        self.query_one("#precheck", Static).update("")
-        self.query_one("#aside-precheck", Static).update("")
-        self.query_one("#hood-title", Static).update("")
-
-    def start_loading(self, path: str) -> None:
-        self.path = path
-        self.forget_model()
-        self.loading = True
-        self.sub_title = f"opening {path}"
-        self.query_one("#loading").display = True
-        self.query_one(CommandBar).clear(f"reading {path} …", "yellow")
-        self.load(path)
-
-    @work(thread=True, exclusive=True, group="load")
-    def load(self, path: str) -> None:
-        def progress(stage: str, done: float) -> None:
-            self.post_message(LoadProgress(stage, done))
-
-        gc.unfreeze()  # a model opened before may be garbage now
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            model = load_model(path, self.tags, progress)
-        except TfscoutError as exc:
-            self.post_message(LoadFailed(exc.one_line()))
-            return
-        except Exception as exc:  # noqa: BLE001 - shown in the UI instead of crashing it
-            self.post_message(LoadFailed(f"internal error ({type(exc).__name__}: {exc})"))
-            return
-        finally:
-            if collecting:
-                gc.enable()
-        # The graph lives as long as the screen shows it: keep the collector from walking its
-        # millions of objects again and again (each full pass stalls the UI on big graphs).
-        gc.freeze()
-        self.recent.add(path)
-        self.post_message(ModelLoaded(model))
-
-    def on_load_progress(self, message: LoadProgress) -> None:
-        self.query_one("#loading-label", Label).update(f"{message.stage} ")
-        self.query_one("#loading-bar", ProgressBar).update(progress=message.fraction)
-
-    def on_load_failed(self, message: LoadFailed) -> None:
-        self.loading = False
-        self.forget_model()
-        self.sub_title = "no model open"
-        self.query_one("#loading").display = False
-        bar = self.query_one(CommandBar)
-        bar.clear(f"tfscout: error: {message.message}", "bold red")
-        self.query_one("#precheck", Static).update(f"{NO_MODEL}\n\n{message.message}")
-        self.notify(f"{message.message}\n{NO_MODEL}", title="Cannot open the model", severity="error", timeout=10)
-
-    def on_model_loaded(self, message: ModelLoaded) -> None:
-        model = message.model
-        self.model = model
-        self.loading = False
-        self.loaded_at = time.perf_counter()
-        g = model.graph
-        self.sub_title = f"{model.path}  ({model.title})"
-        self.query_one("#loading-label", Label).update("ranking inputs and outputs, pre-checking ")
-        self.query_one("#loading-bar", ProgressBar).update(total=None)
-        self.query_one(ScopeTree).set_index(model.scopes, g.ops)
-        nodes = self.query_one("#nodes", NodeList)
-        nodes.set_graph(g.names, g.ops)
-        nodes.set_items(range(len(g)))
-        self.query_one(OpCounts).show(dict(g.op_counts().most_common()), {}, {})
-        self.query_one(CommandBar).show_status("ranking inputs and outputs …", "yellow")
-        self.request_report()
 
     # -- the report -------------------------------------------------------------------------------
     def request_report(self) -> None:
