@@ -50,6 +50,7 @@ from tfscout.inspector.precheck import (
     validate_opset,
 )
 from tfscout.inspector.rank import (
+    GIVEN_REASON,
     Interface,
     choose_interface,
     command_spec,
@@ -103,7 +104,7 @@ from tfscout.inspector.scan import (
 )
 
 __all__ = [
-    "BLOCKING_STATUSES", "CONFIRMING", "CONVERTING", "FREEZING", "TIER_LABELS", "Drawing", "EdgeInfo",
+    "BLOCKING_STATUSES", "CONFIRMING", "CONVERTING", "FREEZING", "GIVEN_REASON", "TIER_LABELS", "Drawing", "EdgeInfo",
     "Endpoints", "Finding", "Graph", "GraphAnalysis", "Interface", "Link", "ModeSwitch", "ModelSource",
     "Neighbourhood", "NodeInfo", "NodeSearch", "OpIssue", "OpsetAdvice", "PrecheckResult", "PrecheckSummary",
     "Report", "SafetyVerdict", "ScanResult", "ScanRow", "ScopeIndex", "SearchResult", "SignatureInfo",
