@@ -132,22 +132,30 @@ def test_given_outputs_that_avoid_the_hostile_part_are_not_refused(hostile: dict
     assert not any(u["in_subgraph"] for u in report["unsafe_ops"])
 
 
+def _set_strings(node: Any, values: dict[str, str]) -> None:
+    for key, value in values.items():
+        node.attr[key].s = value.encode()
+
+
 def _one_op_graph(op: str, where: str) -> GraphBuilder:
     """``op`` on the data path, behind a control dependency, in a called function, or off the path."""
     b = GraphBuilder()
     x = b.placeholder("x", shape=[-1, 2])
+    condition = default_allowlist().conditional.get(op)
+    unsafe_value = {condition.attr: "/tmp/tfscout-descriptors.bin"} if condition else {}  # not its safe value
     if where == "data":
         node = b.graph.node.add(name="hostile", op=op, input=[x])
+        _set_strings(node, unsafe_value)
         b.op("y", "Identity", [node.name])
     elif where == "control":
-        b.graph.node.add(name="hostile", op=op, input=[x])
+        _set_strings(b.graph.node.add(name="hostile", op=op, input=[x]), unsafe_value)
         b.op("y", "Identity", [x, "^hostile"])
     elif where in ("function", "unused_function"):
         fn = b.graph.library.function.add()
         fn.signature.name = "fn"
         fn.signature.input_arg.add(name="v", type=1)
         fn.signature.output_arg.add(name="out", type=1)
-        fn.node_def.add(name="hostile", op=op, input=["v"])
+        _set_strings(fn.node_def.add(name="hostile", op=op, input=["v"]), unsafe_value)
         fn.ret["out"] = "hostile:output:0"
         if where == "function":
             call = b.graph.node.add(name="call", op="PartitionedCall", input=[x])
@@ -157,7 +165,7 @@ def _one_op_graph(op: str, where: str) -> GraphBuilder:
             b.op("y", "Identity", [x])
     else:
         b.op("y", "Identity", [x])
-        b.graph.node.add(name="hostile", op=op, input=["y"])
+        _set_strings(b.graph.node.add(name="hostile", op=op, input=["y"]), unsafe_value)
     return b
 
 
@@ -167,11 +175,14 @@ def test_every_unsafe_op_type_is_found_where_it_runs(op: str, tmp_path: Path) ->
 
     for where, on_path in (("data", True), ("control", True), ("function", True), ("unused_function", False),
                            ("off", False)):
-        report = inspect_model(_one_op_graph(op, where).write(tmp_path / f"{where}.pb"), inputs="x", outputs="y")
+        graph = _one_op_graph(op, where)
+        report = inspect_model(graph.write(tmp_path / f"{where}.pb"), inputs="x", outputs="y")
         found = [u for u in report.unsafe_ops if u.op == op]
         assert len(found) == 1, (op, where, report.unsafe_ops)
         assert found[0].in_subgraph is on_path, (op, where)
-        assert found[0].reasons == [default_allowlist().reason(op)]
+        nodes = [*graph.graph.node, *(n for f in graph.graph.library.function for n in f.node_def)]
+        hostile = next(n for n in nodes if n.name == "hostile")
+        assert found[0].reasons == [default_allowlist().judge(op, hostile.attr)]
 
 
 def test_print_to_a_file_is_unsafe_and_print_to_stderr_is_not(tmp_path: Path) -> None:
