@@ -54,6 +54,7 @@ def report_for(a: GraphAnalysis, iface: Interface, opset: int | None = None,
     return Report(
         path=src.path, format=src.format, nodes=len(g), inputs=inputs, outputs=outputs,
         mode_switches=list(iface.mode_switches.values()),
+        confidence=iface.confidence.value, confidence_reasons=list(iface.confidence.reasons),
         unsafe_ops=scan_unsafe(g, iface.subgraph),
         tf2onnx_command=tf2onnx_command(src, spec),
         model_file=src.model_file, size_bytes=src.size_bytes, functions=src.function_count,
