@@ -50,6 +50,10 @@ class ModelProblem(TfscoutError):
     exit_code = 1
 
 
+class UnsureOutputs(ModelProblem):
+    """No outputs were given and the recommended ones are a guess: convert stops instead of verifying it."""
+
+
 class RunnerError(TfscoutError):
     """Something we ran on the user's behalf crashed, hung or was stopped."""
 

@@ -15,7 +15,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tfscout.converter.plan import ConversionPlan, apply_switches, check_output_path, plan_from_report
+from tfscout.converter.plan import (
+    ConversionPlan,
+    apply_switches,
+    check_output_path,
+    plan_from_report,
+    require_switch_values,
+)
 from tfscout.converter.progress import Progress, check_cancel, line_forwarder, say
 from tfscout.converter.publish import publish
 from tfscout.converter.report import ConversionReport, FrozenGraph, TensorInfo
@@ -42,6 +48,7 @@ def _plan(path: str | Path, inputs: str | list[str] | None, outputs: str | list[
     plan = plan_from_report(report, tags, opset, allow_unsafe)
     if switches:
         apply_switches(plan, report, switches)
+    require_switch_values(plan)
     if not plan.allow_unsafe:
         refuse_unsafe(plan.unsafe, plan.model)
     return plan
