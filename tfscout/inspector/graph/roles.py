@@ -268,7 +268,8 @@ def classify(graph: Graph, shapes: ShapeInference, collections: dict[str, list[s
     if differentiated:
         flowing |= implicit_losses(graph, differentiated, batch_carrying(graph, shapes, {r.node for r in roles.feeds}))
     first = set(core)
-    absorb_feeders(graph, first, gradient_nodes, flowing.__contains__)
+    # A loss op is a loss even when only a summary reads it (a graph saved without its optimizer).
+    absorb_feeders(graph, first, gradient_nodes, lambda i: i in flowing or graph.ops[i] in optypes.LOSS_OPS)
     params = find_parameters(graph)
     roles.weights = params.sources
     roles.losses = find_losses(graph, first, roles.backward, collections, flowing)
