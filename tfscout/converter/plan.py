@@ -17,7 +17,7 @@ from tfscout.inspector import OpIssue, Report, UnsafeOp, optypes, validate_opset
 
 # Below this confidence in the recommended outputs (and with no --outputs given) convert stops and asks: on the
 # development corpus at least 99% of the recommended sets at or above it are right (docs/ACCURACY.md).
-CONFIDENCE_THRESHOLD = 0.8
+CONFIDENCE_THRESHOLD = 0.9
 
 
 @dataclass

@@ -31,7 +31,7 @@ def view_input(a: GraphAnalysis, i: int) -> int | None:
     return None
 
 
-def _raw(a: GraphAnalysis, i: int) -> bool:
+def is_raw(a: GraphAnalysis, i: int) -> bool:
     """Is the head a layer's own output (or a view of it), not decoded after the last layer (boxes = anchors +
     deltas)? Walks up the data path to the first node where a parameter enters."""
     g, entries, reach = a.graph, a.roles.entries, a.value_reach
@@ -144,10 +144,10 @@ def choose_crossing(a: GraphAnalysis, choice: HeadChoice, crossing: list[Head], 
             continue
         sinks = [s for s in free if above[s] & index[h.node]]
         if not sinks:
-            if free and _raw(a, h.node):
+            if free and is_raw(a, h.node):
                 h.reasons.append("only the loss reads it while the model has other outputs: an auxiliary head")
                 h.tier = 1
-                choice.evidence.append("aux")
+                choice.evidence.append("aux beside sinks")
             else:
                 h.recommended = True
                 h.reasons.append("the loss reads it: the model's prediction in a training graph")
@@ -209,4 +209,4 @@ def down_weighted(a: GraphAnalysis, choice: HeadChoice, chosen: list[Head], riva
             h.recommended = False
             h.tier = 1
             h.reasons.append(f"its loss is added at {weights[h.node] / top:g} of another's: an auxiliary head")
-            choice.evidence.append("aux")
+            choice.evidence.append("aux by weight")

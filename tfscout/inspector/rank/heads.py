@@ -205,7 +205,7 @@ def choose(a: GraphAnalysis) -> HeadChoice:
                     h.tier = 1
                     h.reasons.append("a short side branch off the trunk that only the loss reads (an auxiliary "
                                      "head)")
-                    choice.evidence.append("aux")
+                    choice.evidence.append("aux branch")
     for h in heads:
         if h.kind == "logged" and any(c.group == h.group and c.kind == "crossing" for c in crossing_heads):
             h.recommended = True
