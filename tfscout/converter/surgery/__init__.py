@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from tfscout.converter.surgery.graphedit import GraphEdit, as_identity, node_of, tensor_key
 from tfscout.converter.surgery.inference import repair_graph
-from tfscout.converter.surgery.repairs import SurgeryLog
+from tfscout.converter.surgery.repairs import SurgeryLog, convert_fix
 from tfscout.converter.surgery.variables import (
     CheckpointValues,
     checkpoint_prefix_for,
@@ -17,6 +17,7 @@ from tfscout.converter.surgery.variables import (
 )
 
 __all__ = [
-    "CheckpointValues", "GraphEdit", "SurgeryLog", "as_identity", "checkpoint_prefix_for", "freeze_variables",
+    "CheckpointValues", "GraphEdit", "SurgeryLog", "as_identity", "checkpoint_prefix_for", "convert_fix",
+    "freeze_variables",
     "node_of", "repair_graph", "saver_keys", "tensor_key",
 ]
