@@ -1,6 +1,6 @@
 """How `tfscout inspect` scales: synthetic TF1 graphs of 10k, 100k and 1M nodes, and big weights.
 
-    python bench/bench_scale.py [--runs 3] [--sizes 10000,100000,1000000]
+    python bench/bench_scale.py [--runs 3] [--sizes 10000,100000,1000000] [--wide 10000,100000 | --wide-only]
 
 For each size (bench/synthetic.py makes the graphs in bench/results/), times as whole processes:
 parsing the protobuf alone (the floor), `tfscout inspect --json`, and for the sizes TensorFlow can
@@ -62,6 +62,47 @@ def synthetic(n: int) -> Path:
         subprocess.run([sys.executable, str(HERE / "synthetic.py"), str(n), "-o", str(path)], check=True, env=ENV,
                        capture_output=True)
     return path
+
+
+def wide(n: int) -> Path:
+    """A wide graph: one input and ``n`` sinks read from it (every sink an output candidate)."""
+    path = RESULTS / f"wide_{n}.pb"
+    if path.exists():
+        return path
+    from tensorboard.compat.proto import graph_pb2
+
+    g = graph_pb2.GraphDef()
+    x = g.node.add(name="x", op="Placeholder")
+    x.attr["dtype"].type = 1
+    for d in (-1, 4):
+        x.attr["shape"].shape.dim.add().size = d
+    for i in range(n):
+        g.node.add(name=f"head{i}", op="Relu", input=["x"]).attr["T"].type = 1
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(g.SerializeToString())
+    return path
+
+
+def wide_section(sizes: list[int], runs: int) -> str:
+    rows, times = [], []
+    for n in sizes:
+        inspect = median_of(INSPECT, wide(n), runs)
+        times.append(inspect[1])
+        rows.append([f"{n:,}", f"{inspect[1]:.2f}", f"{inspect[0]:.2f}", f"{inspect[2]:.0f}"])
+        print(rows[-1], flush=True)
+    ratios = [f"{sizes[i + 1] // sizes[i]}x sinks: {times[i + 1] / times[i]:.1f}x time" for i in range(len(sizes) - 1)]
+    return "\n".join([
+        "## Wide graphs: many sinks",
+        "",
+        f"One input read by n Relu sinks (`wide()` in bench/bench_scale.py): every sink is an output. Medians of {runs} "
+        "runs; the time includes writing every output's entry in the JSON report.",
+        "",
+        markdown_table(["sinks", "inspect (s)", "process (s)", "inspect peak (MB)"], rows),
+        "",
+        "Growth: " + "; ".join(ratios) + ".",
+        "",
+        f"Measured on {machine_description()}; `python bench/bench_scale.py --wide-only`.",
+    ])
 
 
 def heavy_weights(megabytes: int = 300) -> Path:
@@ -130,7 +171,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--wide", default="10000,100000", help="sink counts of the wide graphs")
+    parser.add_argument("--wide-only", action="store_true", help="measure only the wide graphs")
     args = parser.parse_args(argv)
+    text = wide_section([int(s) for s in args.wide.split(",")], args.runs)
+    print(text)
+    write_section("BENCHMARKS.md", "wide", text, title="Benchmarks")
+    if args.wide_only:
+        return 0
     sizes = [int(s) for s in args.sizes.split(",")]
     rows = []
     inspect_results = []

@@ -54,6 +54,10 @@ class UnsafeModelError(ModelProblem):
     """Running the model as asked would run ops not known to be safe (see ``docs/SECURITY.md``)."""
 
 
+class UnsureOutputs(ModelProblem):
+    """No outputs were given and the recommended ones are a guess: convert stops instead of verifying it."""
+
+
 class RunnerError(TfscoutError):
     """Something we ran on the user's behalf crashed, hung or was stopped."""
 

@@ -22,6 +22,7 @@ from tfscout.converter.plan import (
     check_output_path,
     plan_from_report,
     refuse_model_files,
+    require_switch_values,
 )
 from tfscout.converter.progress import Progress, check_cancel, line_forwarder, say
 from tfscout.converter.publish import publish
@@ -53,6 +54,7 @@ def _plan(path: str | Path, inputs: str | list[str] | None, outputs: str | list[
     plan = plan_from_report(report, tags, opset, allow_unsafe)
     if switches:
         apply_switches(plan, report, switches)
+    require_switch_values(plan)
     if not plan.allow_unsafe:
         SafetyVerdict(report.refused).refuse(plan.model, consequence)
     return plan

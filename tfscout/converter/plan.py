@@ -14,8 +14,12 @@ from typing import Any
 
 from tfscout.converter.report import TensorInfo
 from tfscout.defaults import DEFAULT_OPSET
-from tfscout.errors import UsageError
+from tfscout.errors import UnsureOutputs, UsageError
 from tfscout.inspector import OpIssue, Report, model_files, optypes, validate_opset
+
+# Below this confidence in the recommended outputs (and with no --outputs given) convert stops and asks: on the
+# development corpus at least 99% of the recommended sets at or above it are right (docs/ACCURACY.md).
+CONFIDENCE_THRESHOLD = 0.9
 
 
 @dataclass
@@ -35,6 +39,16 @@ class PlannedSwitch:
     name: str
     value: Any
     dtype: str | None = None
+    needs_value: bool = False  # a setting fixed at inference whose value nobody can guess
+
+
+def require_switch_values(plan: ConversionPlan) -> None:
+    """Stop when a mode switch has no value to fix it to (a scalar setting without a default)."""
+    missing = [s.name for s in plan.mode_switches if s.needs_value and s.value is None]
+    if missing:
+        given = " ".join(f"--switch {n}=VALUE" for n in missing)
+        raise UsageError(f"no inference value is known for the setting(s) {', '.join(missing)}",
+                         f"give them: {given}", path=plan.model)
 
 
 @dataclass
@@ -73,7 +87,9 @@ def plan_from_report(report: Report, tags: list[str] | None, opset: int | None,
     if not outputs:
         raise UsageError("no output was found or given", "name the outputs with --outputs",
                          path=report.path)
-    switches = [PlannedSwitch(s.name, s.value, s.dtype) for s in report.mode_switches]
+    if report.confidence < CONFIDENCE_THRESHOLD:
+        _stop_unsure(report)
+    switches = [PlannedSwitch(s.name, s.value, s.dtype, s.needs_value) for s in report.mode_switches]
     validate_opset(opset)
     plan = ConversionPlan(
         model=report.path, format=report.format, tags=tags or (report.tags or None), inputs=inputs,
@@ -83,6 +99,17 @@ def plan_from_report(report: Report, tags: list[str] | None, opset: int | None,
         warnings=list(report.warnings), blocking=list(report.blocking),
     )
     return plan
+
+
+def _stop_unsure(report: Report) -> None:
+    top = sorted(report.outputs, key=lambda c: (not c.recommended, -c.score))[:5]
+    names = ", ".join(f"{c.name} ({c.score:.2f})" for c in top)
+    guess = ",".join(c.name for c in report.recommended_outputs)
+    raise UnsureOutputs(
+        f"the recommended outputs are a guess (confidence {report.confidence:.2f}, below {CONFIDENCE_THRESHOLD}); "
+        f"candidates: {names}",
+        f"name the outputs: --outputs {guess} (or others of the candidates; `tfscout inspect` says why)",
+        path=report.path)
 
 
 def parse_switch_value(text: str) -> Any:
@@ -109,6 +136,7 @@ def apply_switches(plan: ConversionPlan, report: Report, values: dict[str, Any])
         name = raw if ":" in raw else f"{raw}:0"
         if name in by_name:
             by_name[name].value = value
+            by_name[name].needs_value = False
             continue
         candidate = known.get(name)
         if candidate is None or candidate.op not in optypes.PLACEHOLDER_OPS:

@@ -244,15 +244,77 @@ SIDE_EFFECT_OPS = (ASSIGN_OPS | SUMMARY_OPS | SAVE_RESTORE_OPS | QUEUE_ENQUEUE_O
 # Ops a weight passes through before it enters computation (reads, casts, a while loop's Enter, a
 # cond's Switch).
 WEIGHT_READ_OPS = frozenset({"Identity", "ReadVariableOp", "Cast"}) | ENTER_OPS | SWITCH_OPS
-# Arithmetic a loss is made of; with no weight among its inputs such a node belongs to the loss.
+# Unparameterized arithmetic a loss or a metric is made of: such a node whose every reader belongs to the loss
+# region belongs to it too (an ArgMax compared with the labels, the loss's own shape arithmetic). Activations
+# (Softmax, Sigmoid ...) are not among them: a prediction the loss reads stays the model's.
 LOSS_MATH_OPS = frozenset({
     "Sub", "Add", "AddV2", "AddN", "Mul", "RealDiv", "Div", "DivNoNan", "Square", "SquaredDifference",
-    "Pow", "Abs", "Neg", "Log", "Exp", "Maximum", "Minimum", "Mean", "Sum", "Max", "Min", "L2Loss",
-    "Equal", "NotEqual", "Cast", "Reshape", "Squeeze", "Identity", "ExpandDims", "Sqrt", "Softplus",
+    "Pow", "Abs", "Neg", "Log", "Exp", "Maximum", "Minimum", "Mean", "Sum", "Max", "Min", "Prod", "L2Loss",
+    "Equal", "NotEqual", "Cast", "Reshape", "Squeeze", "Identity", "ExpandDims", "Sqrt", "Rsqrt", "Softplus",
     "SoftmaxCrossEntropyWithLogits", "SparseSoftmaxCrossEntropyWithLogits", "SigmoidCrossEntropyWithLogits",
-    "OneHot", "StopGradient", "Relu", "Select", "SelectV2", "Greater", "Less", "LogicalAnd",
-    "ZerosLike", "OnesLike", "Log1p", "Tile", "Fill", "Shape", "Size", "Rank", "Range", "Pack",
+    "OneHot", "StopGradient", "PreventGradient", "Relu", "Select", "SelectV2", "Greater", "GreaterEqual",
+    "Less", "LessEqual", "LogicalAnd", "LogicalOr", "LogicalNot", "ZerosLike", "OnesLike", "Log1p", "Tile",
+    "Fill", "Shape", "ShapeN", "Size", "Rank", "Range", "Pack", "Unpack", "ArgMax", "ArgMin", "StridedSlice",
+    "Slice", "ConcatV2", "Transpose", "Floor", "Round", "Sign", "ClipByValue", "InTopK", "InTopKV2",
+    "BroadcastTo", "BroadcastArgs", "Where", "GatherV2", "GatherNd", "Reciprocal", "FloorDiv", "FloorMod",
+    "TruncateDiv", "All", "Any", "Snapshot", "IsFinite", "Merge", "Switch",
 })
+# Activations: a tensor of the same shape that is another view of the values it is computed from (probabilities
+# of logits). An output and its activation view are one head.
+ACTIVATION_VIEW_OPS = frozenset({"Softmax", "Sigmoid", "LogSoftmax", "Tanh"})
+# class ids taken from scores: the same head as the scores when those are an output too
+CLASS_ID_OPS = frozenset({"ArgMax", "ArgMin"})
+# Ops whose gradient tf.gradients builds without an op of its own (it hands the gradient on as it is).
+NO_GRADIENT_OPS = frozenset({"AddN", "Identity"})
+# Ops that rearrange values without computing new ones (what a loop's results are stacked and joined with).
+REARRANGE_OPS = frozenset({"Transpose", "StridedSlice", "Slice", "ConcatV2", "Pack", "Unpack", "Split", "SplitV",
+                           "GatherV2", "Tile", "ReverseV2", "ReverseSequence"})
+JOIN_OPS = frozenset({"ConcatV2", "Concat", "Pack"})
+# Scaling by a setting (logits / temperature): with a scalar on one side, a view of the other.
+SCALING_OPS = frozenset({"Mul", "RealDiv", "Div", "TrueDiv"})
+# Ops through which a head keeps its values (renamed, reshaped, cast): the grouping of views walks through them.
+VIEW_OPS = PASS_THROUGH_OPS | ACTIVATION_VIEW_OPS
+# The trained parameters of a layer: the input slots of these ops that take weights. A constant or a
+# variable read in one of these slots is a parameter whatever its value (a frozen graph's weights are
+# Consts, possibly elided; a training graph's are variables).
+PARAMETER_SLOTS: dict[str, tuple[int, ...]] = {
+    "MatMul": (0, 1), "BatchMatMul": (0, 1), "BatchMatMulV2": (0, 1), "BatchMatMulV3": (0, 1),
+    "_FusedMatMul": (1, 2), "Conv2D": (1,), "Conv3D": (1,), "Conv1D": (1,), "DepthwiseConv2dNative": (1,),
+    "_FusedConv2D": (1, 2), "Conv2DBackpropInput": (1,), "Conv3DBackpropInputV2": (1,), "BiasAdd": (1,),
+    "BiasAddV1": (1,), "FusedBatchNorm": (1, 2, 3, 4), "FusedBatchNormV2": (1, 2, 3, 4),
+    "FusedBatchNormV3": (1, 2, 3, 4), "GatherV2": (0,), "Gather": (0,), "ResourceGather": (0,),
+    "Einsum": (0, 1), "LSTMBlockCell": (3, 4, 5, 6, 7), "BlockLSTM": (4, 5, 6, 7, 8), "BlockLSTMV2": (4, 5, 6, 7, 8),
+    "GRUBlockCell": (2, 3, 4, 5), "CudnnRNN": (3,), "CudnnRNNV2": (3,), "CudnnRNNV3": (3,),
+    "SparseTensorDenseMatMul": (3,), "Dilation2D": (1,), "Conv2DTranspose": (1,),
+}
+# Layers: the ops that apply a weight matrix or a filter (how deep a branch is, counted in layers).
+LAYER_OPS = frozenset({
+    "MatMul", "BatchMatMul", "BatchMatMulV2", "BatchMatMulV3", "_FusedMatMul", "Conv2D", "Conv3D", "Conv1D",
+    "DepthwiseConv2dNative", "_FusedConv2D", "Conv2DBackpropInput", "Conv3DBackpropInputV2", "Einsum",
+    "LSTMBlockCell", "BlockLSTM", "BlockLSTMV2", "GRUBlockCell", "CudnnRNN", "CudnnRNNV2", "CudnnRNNV3",
+    "SparseTensorDenseMatMul", "Dilation2D",
+})
+# Ops whose output shape depends on the values of their inputs (the number of boxes NMS keeps): the size of
+# such a tensor is a value computed from the data, not shape arithmetic.
+DYNAMIC_SHAPE_OPS = frozenset({
+    "NonMaxSuppression", "NonMaxSuppressionV2", "NonMaxSuppressionV3", "NonMaxSuppressionV4",
+    "NonMaxSuppressionV5", "NonMaxSuppressionWithOverlaps", "CombinedNonMaxSuppression", "Where", "Unique",
+    "UniqueV2", "UniqueWithCounts", "UniqueWithCountsV2", "DynamicPartition", "ListDiff", "SetDiff1d",
+    "SparseToDense", "DenseToDenseSetOperation",
+})
+# Reductions that may take the batch dimension away (a statistic of a batch, a loss).
+STATISTIC_OPS = frozenset({"Mean", "Sum", "Max", "Min", "Prod", "All", "Any", "L2Loss", "EuclideanNorm"})
+# TensorArrays: their scalar flow output orders the reads after the writes and stands for the values written.
+TENSOR_ARRAY_OPS = frozenset({
+    "TensorArray", "TensorArrayV2", "TensorArrayV3", "TensorArrayWrite", "TensorArrayWriteV2",
+    "TensorArrayWriteV3", "TensorArrayScatter", "TensorArrayScatterV2", "TensorArrayScatterV3",
+    "TensorArraySplit", "TensorArraySplitV2", "TensorArraySplitV3", "TensorArrayRead", "TensorArrayReadV2",
+    "TensorArrayReadV3", "TensorArrayGather", "TensorArrayGatherV2", "TensorArrayGatherV3",
+    "TensorArrayConcat", "TensorArrayConcatV2", "TensorArrayConcatV3", "TensorArrayPack", "TensorArrayUnpack",
+})
+# How a TensorArray is read once its loop is done (its flow input comes from the loop's Exit).
+TENSOR_ARRAY_READ_OPS = frozenset({"TensorArrayGatherV3", "TensorArrayReadV3", "TensorArrayConcatV3",
+                                   "TensorArraySizeV3", "TensorArrayGatherV2", "TensorArrayReadV2"})
 # Ops a boolean mode flag passes through on its way to a Switch predicate or a Select condition.
 FLAG_LOGIC_OPS = frozenset({"Identity", "LogicalNot", "LogicalAnd", "LogicalOr", "Equal", "NotEqual", "Cast",
                             "Switch", "RefSwitch", "Squeeze", "Reshape", "PlaceholderWithDefault", "Enter"})

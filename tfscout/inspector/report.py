@@ -44,9 +44,10 @@ class ModeSwitch:
     """A placeholder that switches between training and inference, with its inference value."""
 
     name: str
-    value: Any
+    value: Any  # None when no value can be told (``needs_value``)
     dtype: str | None = None
     reasons: list[str] = field(default_factory=list)
+    needs_value: bool = False  # a setting fixed at inference whose value the user must give
 
 
 @dataclass
@@ -139,6 +140,8 @@ class Report:
     inputs: list[TensorCandidate] = field(default_factory=list)
     outputs: list[TensorCandidate] = field(default_factory=list)
     mode_switches: list[ModeSwitch] = field(default_factory=list)
+    confidence: float = 0.0  # in the recommended (or given) output set as a whole, 0..1
+    confidence_reasons: list[str] = field(default_factory=list)
     unsupported: list[OpIssue] = field(default_factory=list)
     unsafe_ops: list[UnsafeOp] = field(default_factory=list)
     refused: list[Finding] = field(default_factory=list)  # the unsafe nodes that would run: where and why

@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import cached_property
 
 from tfscout.inspector import optypes
+from tfscout.inspector.graph.dataflow import Loops, dynamic_shapes, find_loops, value_reach
+from tfscout.inspector.graph.flags import Flag, constant_default, find_flags
 from tfscout.inspector.graph.graph import Graph, TensorRef
 from tfscout.inspector.graph.opdefs import default_op_table
 from tfscout.inspector.graph.roles import Roles, classify
@@ -43,7 +45,22 @@ class GraphAnalysis:
 
     @cached_property
     def roles(self) -> Roles:
-        return classify(self.graph, self.source.collections, self.placeholders)
+        return classify(self.graph, self.shapes, self.source.collections, self.feedable)
+
+    @cached_property
+    def flags(self) -> dict[int, Flag]:
+        """Placeholders that are mode flags by structure (graph/flags.py)."""
+        roles = self.roles
+        candidates = [p for p in self.placeholders if p not in roles.machinery and p not in roles.labels]
+        return find_flags(self.graph, self.shapes, roles.batch, candidates)
+
+    @cached_property
+    def computed_defaults(self) -> set[int]:
+        """PlaceholderWithDefaults whose default is computed (from the data path): ways into the graph to feed in
+        training, not inputs; the data comes from upstream."""
+        g = self.graph
+        return {p for p in self.placeholders if g.ops[p] == "PlaceholderWithDefault" and g.inputs[p]
+                and not constant_default(g, p)[0]}
 
     @cached_property
     def depth(self) -> list[int]:
@@ -59,6 +76,10 @@ class GraphAnalysis:
         return g.descendants(enters, stop={i for i, op in enumerate(g.ops) if op in optypes.EXIT_OPS})
 
     @cached_property
+    def loops(self) -> Loops:
+        return find_loops(self.graph)
+
+    @cached_property
     def pipeline_seeds(self) -> list[int]:
         """Nodes where data enters from outside the feed mechanism: queues, iterators, decoders."""
         kinds = optypes.PIPELINE_OPS | optypes.QUEUE_OPS | optypes.DATASET_OPS | optypes.READER_OPS
@@ -66,30 +87,19 @@ class GraphAnalysis:
 
     @cached_property
     def data_sources(self) -> list[int]:
-        """Placeholders outside the machinery, plus pipeline seeds."""
-        roles = self.roles
-        found = [p for p in self.feedable if p not in roles.machinery]
+        """Where the data enters: feedable nodes that are neither machinery, labels, mode flags nor computed
+        defaults, and pipeline seeds."""
+        roles, flags, computed = self.roles, self.flags, self.computed_defaults
+        found = [p for p in self.feedable if p not in roles.machinery and p not in roles.labels
+                 and p not in flags and p not in computed]
         return found + [i for i in self.pipeline_seeds if i not in found]
 
     @cached_property
     def value_reach(self) -> set[int]:
-        """Nodes whose values depend on a data source (not only through Shape/Size/Rank)."""
-        g = self.graph
+        """Nodes whose values depend on the data (not only through Shape/Size/Rank of a static shape)."""
         if not self.data_sources:
             return set()
-        shape_facts = {i for i, op in enumerate(g.ops) if op in optypes.SHAPE_OPS}
-        return g.descendants(self.data_sources, stop=shape_facts)
-
-    @cached_property
-    def near_random(self) -> set[int]:
-        """Random ops and the nodes within three hops below them (where dropout masks are made)."""
-        g = self.graph
-        out: set[int] = set()
-        for i, op in enumerate(g.ops):
-            if op in optypes.RANDOM_OPS:
-                out.add(i)
-                out.update(n for n, _d in g.walk_forward(i, 3))
-        return out
+        return value_reach(self.graph, self.data_sources, dynamic_shapes(self.graph))
 
     def tensor(self, ref: TensorRef) -> tuple[str, str | None, list[int] | None]:
         """(name, dtype, static shape) of a tensor."""

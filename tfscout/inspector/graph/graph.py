@@ -324,6 +324,25 @@ class Graph:
                        f"(e.g. {self.describe_cycle()}); the graph cannot run in TensorFlow as is")
         return out
 
+    def to_networkx(self, control: bool = True) -> Any:
+        """The graph as a ``networkx.MultiDiGraph`` for one's own scripts: nodes are the node names (attributes
+        ``op`` and ``index``), data edges carry ``src_port`` and ``dst_slot``, control edges ``control=True``
+        (left out with ``control=False``). While-loop back edges are included, so the result may have cycles.
+        Not used on the inspector's hot paths."""
+        import networkx as nx
+
+        out = nx.MultiDiGraph()
+        names = self.names
+        for i, op in enumerate(self.ops):
+            out.add_node(names[i], op=op, index=i)
+        for i, ins in enumerate(self.inputs):
+            for slot, (src, port) in enumerate(ins):
+                out.add_edge(names[src], names[i], src_port=port, dst_slot=slot, control=False)
+            if control:
+                for src in self.control_inputs[i]:
+                    out.add_edge(names[src], names[i], control=True)
+        return out
+
     def describe_cycle(self) -> str:
         """One cycle among the cyclic nodes, as ``a -> b -> a`` (found with networkx)."""
         import networkx as nx

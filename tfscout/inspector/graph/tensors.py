@@ -15,6 +15,7 @@ from tfscout.inspector.load import shape_dims
 
 Shape = list[int] | None
 _MAX_CONST_ELEMENTS = 64
+_MAX_CONCAT_INPUTS = 64
 _STRUCT = {1: "f", 2: "d", 3: "i", 4: "B", 5: "h", 6: "b", 9: "q", 10: "?", 17: "H", 22: "I", 23: "Q"}
 
 
@@ -214,6 +215,8 @@ class ShapeInference:
             return [TensorRef(*ins[0])] if ins else []
         if op in optypes.FROM_INPUTS_SHAPE_OPS:
             return [TensorRef(*x) for x in ins[:3]]
+        if op == "ConcatV2" and 2 <= len(ins) <= _MAX_CONCAT_INPUTS:
+            return [TensorRef(*x) for x in ins[:-1]]
         return []
 
     def _compute(self, ref: TensorRef) -> Shape:
@@ -236,6 +239,8 @@ class ShapeInference:
                 return _broadcast(self.memo.get(ins[1]), self.memo.get(ins[2]))
             if op == "MatMul" and len(ins) == 2:
                 return self._matmul(i, self.memo.get(ins[0]), self.memo.get(ins[1]))
+            if op == "ConcatV2" and 2 <= len(ins) <= _MAX_CONCAT_INPUTS:
+                return self._concat([self.memo.get(x) for x in ins[:-1]], const_ints(g, ins[-1]))
             if first is None:
                 return None
             if op in optypes.ARG_REDUCTION_OPS and len(ins) == 2:
@@ -294,6 +299,27 @@ class ShapeInference:
         if keep_dims:
             return [1 if k in drop else d for k, d in enumerate(first)]
         return [d for k, d in enumerate(first) if k not in drop]
+
+    @staticmethod
+    def _concat(parts: list[Shape], axis: list[int] | None) -> Shape:
+        if axis is None or len(axis) != 1 or any(p is None for p in parts):
+            return None
+        first = parts[0]
+        assert first is not None
+        rank = len(first)
+        if rank == 0 or any(len(p) != rank for p in parts if p is not None):
+            return None
+        a = axis[0] % rank
+        out = list(first)
+        total = 0
+        for p in parts:
+            assert p is not None
+            total = -1 if total < 0 or p[a] < 0 else total + p[a]
+            for k in range(rank):
+                if k != a and out[k] < 0 <= p[k]:
+                    out[k] = p[k]
+        out[a] = total
+        return out
 
     @staticmethod
     def _reshape(first: list[int], target: list[int] | None) -> Shape:

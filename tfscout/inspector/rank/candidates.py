@@ -53,10 +53,15 @@ def input_candidates(a: GraphAnalysis, iface: Interface) -> list[TensorCandidate
                 reasons.append("needed by the recommended outputs")
         elif i in roles.labels:
             kind, score = "label", 0.1
-            reasons.append("feeds only the loss and metrics: a training label, not an inference input")
+            reasons.append("meets the prediction in the loss or a metric without reaching a weight: a training "
+                           "label, not an inference input")
         elif i in roles.machinery:
             kind, score = "training", 0.05
             reasons.append("feeds only training or saving machinery (learning rate, checkpoint path ...)")
+        elif i in a.computed_defaults:
+            kind, score = "default", 0.15
+            reasons.append("its default is computed from the data path: fed only to bypass it (in training); "
+                           "the data comes from upstream")
         elif op in optypes.PLACEHOLDER_OPS:
             kind, score = "unused", 0.2
             reasons.append("not needed by the recommended outputs")
@@ -95,9 +100,9 @@ def output_candidates(a: GraphAnalysis, iface: Interface) -> list[TensorCandidat
             elif name in sig_outputs:
                 reasons.insert(0, f"an output of signature '{iface.signature.name}'")  # type: ignore[union-attr]
                 score = max(score, 0.97)
-        kind = "head"
-        if ref.node in a.roles.losses:
-            kind = "loss"
+        elif scored is not None and scored.recommended:
+            reasons.insert(0, "recommended by the dataflow; not chosen here")
+        kind = "loss" if ref.node in a.roles.losses else "head"
         out.append(TensorCandidate(
             name=name, dtype=g.dtype(ref), shape=a.shapes.shape(ref), score=score,
             recommended=ref in chosen, reasons=reasons, op=g.ops[ref.node], kind=kind,

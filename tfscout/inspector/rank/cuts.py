@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from tfscout.inspector import optypes
 from tfscout.inspector.graph import GraphAnalysis, TensorRef, is_auto_name
 
-_NON_NUMERIC = frozenset({"string", "resource", "variant"})
+_NOT_DATA = frozenset({"resource", "variant"})
 
 
 @dataclass
@@ -49,7 +49,7 @@ def find_cut_points(a: GraphAnalysis, needed: set[int]) -> tuple[list[CutPoint],
             if dst not in needed or dst in region:
                 continue
             ref = TensorRef(src, port)
-            if g.dtype(ref) in _NON_NUMERIC:
+            if g.dtype(ref) in _NOT_DATA:
                 continue
             ref = _named_identity(a, ref, needed)
             if ref in cuts:

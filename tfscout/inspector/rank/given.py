@@ -78,7 +78,8 @@ def given_shapes(names: list[str]) -> dict[str, list[int]]:
 
 
 def choose_signature(source: ModelSource, name: str | None = None) -> Signature | None:
-    """The signature describing inference: the one asked for, else serving_default or a predict one."""
+    """The signature describing inference: the one asked for, else serving_default (whatever its method: tf2onnx
+    and TF Serving use it), else one with the predict method, else the first."""
     sigs = [s for s in source.signatures if s.outputs]
     if name is not None:
         for s in source.signatures:
@@ -89,12 +90,7 @@ def choose_signature(source: ModelSource, name: str | None = None) -> Signature 
     if not sigs:
         return None
     for s in sigs:
-        if s.name == "serving_default" and s.is_predict:
-            return s
-    predict = [s for s in sigs if s.is_predict]
-    if predict:
-        return predict[0]
-    for s in sigs:
         if s.name == "serving_default":
             return s
-    return sigs[0]
+    predict = [s for s in sigs if s.is_predict]
+    return predict[0] if predict else sigs[0]

@@ -59,6 +59,9 @@ def report_text(report: Report, full: bool = False, color: bool = False) -> str:
     out.append("")
     out.append(s.bold("Outputs") + s.dim("  (* = recommended)"))
     out.extend(_candidate_lines(report.outputs, s, full))
+    if report.outputs:
+        out.append(f"  confidence in the recommended outputs: {report.confidence:.2f}")
+        out.extend(s.dim(f"      - {r}") for r in report.confidence_reasons)
     if report.training_notes:
         out.append("")
         out.append(s.bold("Training graph"))
