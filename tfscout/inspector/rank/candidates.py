@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from tfscout.inspector import optypes
+from tfscout.inspector.formats import shape_text
 from tfscout.inspector.graph import GraphAnalysis, TensorRef, has_token
-from tfscout.inspector.rank.interface import Interface, input_shape
+from tfscout.inspector.rank.interface import Interface, inferred_input_shape, input_shape
 from tfscout.inspector.report import TensorCandidate
 
 INPUT_WORDS = frozenset({"input", "inputs", "x", "image", "images", "img", "data", "features", "feature",
@@ -64,6 +65,10 @@ def input_candidates(a: GraphAnalysis, iface: Interface) -> list[TensorCandidate
         if op in optypes.PLACEHOLDER_OPS and has_token(g.names[i], INPUT_WORDS):
             score += 0.05
             reasons.append("named like a data input")
+        inferred = inferred_input_shape(a, iface, ref)
+        if inferred is not None:
+            reasons.append(f"shape {shape_text(inferred.shape)} {inferred.reason} (the graph does not "
+                           f"declare {'it' if a.shapes.shape(ref) is None else 'all of it'})")
         dtype = g.dtype(ref)
         if dtype == "string" and ref in chosen:
             reasons.append("a string input: tf2onnx needs onnxruntime-extensions for string ops")

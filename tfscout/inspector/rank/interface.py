@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tfscout.inspector.graph import GraphAnalysis, TensorRef
+from tfscout.inspector.graph import GraphAnalysis, InferredShape, TensorRef, shape_from_consumers
 from tfscout.inspector.load import Signature
 from tfscout.inspector.rank.cuts import CutPoint, find_cut_points
 from tfscout.inspector.rank.given import choose_signature, given_shapes, resolve_names, split_names
@@ -84,6 +84,18 @@ def choose_interface(a: GraphAnalysis, inputs: str | list[str] | None = None,
 
 
 def input_shape(a: GraphAnalysis, iface: Interface, ref: TensorRef) -> list[int] | None:
-    """The shape of an input tensor: as given with its name (``x:0[1,28,28,1]``), else the static one."""
+    """The shape of an input tensor: as given with its name (``x:0[1,28,28,1]``), else the static one with
+    what its consumers need filled in (see :func:`inferred_input_shape`)."""
     given = iface.shapes.get(a.graph.tensor_name(ref))
-    return given if given is not None else a.shapes.shape(ref)
+    if given is not None:
+        return given
+    inferred = inferred_input_shape(a, iface, ref)
+    return inferred.shape if inferred is not None else a.shapes.shape(ref)
+
+
+def inferred_input_shape(a: GraphAnalysis, iface: Interface, ref: TensorRef) -> InferredShape | None:
+    """The shape an input's consumers need where the graph leaves its rank or dimensions open (not for a
+    shape given with its name)."""
+    if a.graph.tensor_name(ref) in iface.shapes:
+        return None
+    return shape_from_consumers(a.graph, a.shapes, ref, a.shapes.shape(ref))
