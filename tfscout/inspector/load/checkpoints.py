@@ -16,23 +16,32 @@ def checkpoint_data_exists(prefix: str) -> bool:
     return p.parent.is_dir() and any(p.parent.glob(p.name + "-?????-of-?????"))
 
 
-def latest_from_checkpoint_file(directory: Path) -> str | None:
-    """The prefix named by a ``checkpoint`` state file (text proto), made relative to ``directory``."""
+def latest_from_checkpoint_file(directory: Path) -> tuple[str | None, list[str]]:
+    """The prefix named by a ``checkpoint`` state file (text proto), made relative to ``directory``, and
+    warnings. A prefix in another folder (an absolute path, or ``../``) gives way to the directory's own
+    files of the same name when they exist (checkpoints copied between machines keep the old paths); when
+    it is used, a warning names it."""
     state = directory / "checkpoint"
     if not state.is_file():
-        return None
+        return None, []
     text = state.read_text(errors="replace")
     match = re.search(r'^\s*model_checkpoint_path\s*:\s*"((?:[^"\\]|\\.)*)"', text, re.MULTILINE)
     if not match:
-        return None
+        return None, []
     named = match.group(1).encode().decode("unicode_escape")
-    candidate = Path(named)
-    if not candidate.is_absolute():
-        candidate = directory / candidate
-    if not Path(str(candidate) + ".meta").is_file():
-        # Checkpoints copied between machines keep absolute paths of the old one.
-        candidate = directory / Path(named).name
-    return str(candidate)
+    candidate = Path(named) if Path(named).is_absolute() else directory / named
+    own = directory / Path(named).name
+    if candidate.resolve().is_relative_to(directory.resolve()):
+        return str(candidate), []
+    exists = Path(str(candidate) + ".meta").is_file()
+    if Path(str(own) + ".meta").is_file() and (checkpoint_data_exists(str(own))
+                                               or not checkpoint_data_exists(str(candidate))):
+        return str(own), ([f"the checkpoint file names {candidate}, in another folder; using this folder's own "
+                           f"{own.name}"] if exists else [])
+    if exists:
+        return str(candidate), [f"the checkpoint file names {candidate}, in another folder ({candidate.parent}), "
+                                "and this folder has no checkpoint data of its own: converting that one"]
+    return str(own), []
 
 
 def _step(path: Path) -> int:
@@ -41,8 +50,7 @@ def _step(path: Path) -> int:
 
 
 def checkpoint_prefix_in(directory: Path) -> tuple[str | None, list[str]]:
-    warnings: list[str] = []
-    prefix = latest_from_checkpoint_file(directory)
+    prefix, warnings = latest_from_checkpoint_file(directory)
     if prefix and Path(prefix + ".meta").is_file():
         return prefix, warnings
     metas = sorted(directory.glob("*.meta"), key=lambda p: (_step(p), p.name))
