@@ -22,7 +22,7 @@ CONTRIB_OPSET = "ai.onnx.contrib:1"
 def frozen_graph_argv(frozen: FrozenGraph, onnx_path: Path, opset: int) -> list[str]:
     """The full command line: inputs with every known dimension inline, ports on every name."""
     feeds = [frozen.feed_names.get(i.name, i.name) for i in frozen.inputs]
-    argv = [sys.executable, "-m", "tf2onnx.convert", "--graphdef", frozen.path]
+    argv = [sys.executable, "-m", "tf2onnx.convert", "--graphdef", frozen.tf2onnx_path or frozen.path]
     if frozen.inputs:
         argv += ["--inputs", ",".join(feed + shape_suffix(i.shape) for feed, i in zip(feeds, frozen.inputs,
                                                                                        strict=True))]
