@@ -21,12 +21,14 @@ from tfscout.converter.surgery import (
     SurgeryLog,
     apply_polyfills,
     checkpoint_prefix_for,
+    constant_tables,
     freeze_variables,
     node_of,
     repair_graph,
+    save_tables,
     saver_keys,
 )
-from tfscout.converter.verify import run_reference
+from tfscout.converter.verify import ParsedInputs, run_reference
 from tfscout.inspector import Graph, load_source, optypes, refuse_unsafe, unsafe_to_run
 
 
@@ -143,6 +145,7 @@ def build_inference_graph(plan: ConversionPlan, out_path: str, work_dir: str, re
     freeze_variables(edit, keys, values, plan.model, log, original, plan.allow_unsafe)
     _strip_placement(edit)
     _check_safety(edit, plan)
+    tables = constant_tables(edit, original, log)
     inputs = _drop_unused_inputs(edit, inputs, log)
     _unknown_ranks(inputs, log)
     result = FrozenGraph(path="", steps=log.steps, warnings=log.warnings, feed_names=dict(log.feed_names))
@@ -157,6 +160,8 @@ def build_inference_graph(plan: ConversionPlan, out_path: str, work_dir: str, re
         return result
     Path(out_path).write_bytes(edit.serialize())
     result.path = result.tf2onnx_path = out_path
+    if tables:
+        result.tables_path = save_tables(tables, Path(work_dir) / "tables.npz")
     feeds = [graph.get_tensor_by_name(log.feed_names[i.name]) for i in inputs]
     result.inputs = [TensorInfo(i.name, i.dtype or t.dtype.name, _merge_shape(i.shape, _tf_shape(t)))
                      for i, t in zip(inputs, feeds, strict=True)]
@@ -167,7 +172,8 @@ def build_inference_graph(plan: ConversionPlan, out_path: str, work_dir: str, re
     result.structure = _structure(graph, result.inputs, result.outputs)
     if reference:
         child_progress("reference", "running the frozen graph in TensorFlow on seeded inputs")
-        run_reference(graph, result, feeds, fetches, Path(work_dir), sample, seed, _first_line)
+        parsed = ParsedInputs(original.serialize(), inputs) if sample is None else None
+        run_reference(graph, result, feeds, fetches, Path(work_dir), sample, seed, _first_line, parsed)
         _polyfilled_copy(edit, result, Path(work_dir), log)
     return result
 

@@ -198,6 +198,7 @@ class FrozenGraph:
     tf_latency: Latency | None = None  # TensorFlow's, on the last sample
     polyfilled: dict[str, list[str]] = field(default_factory=dict)
     tf2onnx_path: str = ""  # what tf2onnx converts: ``path`` with the polyfills applied (``path`` when none)
+    tables_path: str | None = None  # the contents of vocabulary tables filled from constants (.npz)
 
     @property
     def feeds_path(self) -> str | None:

@@ -195,6 +195,8 @@ DECODE_OPS = frozenset({
     "ParseSequenceExample", "ParseSequenceExampleV2", "ParseSingleSequenceExample", "ParseTensor",
     "ReadFile", "ReaderRead", "ReaderReadV2", "ReaderReadUpTo", "ReaderReadUpToV2",
 })
+# Parsing serialized tf.Examples (Estimator and TFX serving inputs): cut at their outputs.
+PARSE_EXAMPLE_OPS = frozenset({"ParseExample", "ParseExampleV2", "ParseSingleExample"})
 # The image decoders whose output is [height, width, channels].
 IMAGE_DECODE_OPS = frozenset({"DecodeJpeg", "DecodeAndCropJpeg", "DecodePng", "DecodeBmp", "DecodeImage",
                               "DecodeWebP"})

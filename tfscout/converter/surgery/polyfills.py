@@ -32,6 +32,7 @@ class Rewrite:
         self.inputs = [str(i) for i in node.input if not i.startswith("^")]
         self.controls = [str(i) for i in node.input if i.startswith("^")]
         self.attrs = {key: node.attr[key] for key in node.attr}
+        self.op_type = str(node.op)
         self.dtype = (dtype_name(node.attr["T"].type) if "T" in node.attr else None) or "float32"
         self.count = 0
         edit.remove([self.name])
@@ -161,6 +162,16 @@ def floor_mod(r: Rewrite) -> None:
     r.op("AddV2", [remainder, shift], last=True)
 
 
+def behind_identity(r: Rewrite) -> None:
+    """The same op under another name, then an Identity of the node's name: tf2onnx 1.17's AsString handler
+    fails when its output is an output of the model ("output tensor ... already exists")."""
+    node = r.edit.new_node(r.edit.unique_name(f"{r.name}/tfscout_polyfill/{r.op_type}"), r.op_type, r.inputs)
+    for key, value in r.attrs.items():
+        node.attr[key].CopyFrom(value)
+    r.dtype = "string"
+    r.op("Identity", [f"{node.name}:0"], last=True)
+
+
 def approximate_equal(r: Rewrite) -> None:
     x, y = r.inputs[:2]
     tolerance = r.attrs["tolerance"].f if "tolerance" in r.attrs else 1e-5
@@ -238,6 +249,7 @@ POLYFILLS: dict[str, tuple[Callable[[Rewrite], None], frozenset[str] | None]] = 
 CORRECTIONS: dict[str, tuple[Callable[[Rewrite], None], frozenset[str] | None]] = {
     "FloorDiv": (floor_div, SIGNED_INT_TYPES),
     "FloorMod": (floor_mod, SIGNED_INT_TYPES),
+    "AsString": (behind_identity, None),
 }
 
 
@@ -282,10 +294,11 @@ def apply_polyfills(edit: GraphEdit, log: SurgeryLog) -> dict[str, list[str]]:
     lacking = _rewrite_all(edit, POLYFILLS)
     wrong = _rewrite_all(edit, CORRECTIONS)
     for done, name, why in ((lacking, "polyfill ops tf2onnx lacks", "rewritten into ops tf2onnx converts"),
-                            (wrong, "rewrite ops tf2onnx converts wrongly", "integer floor division and modulo "
-                             "rewritten into ops tf2onnx converts faithfully")):
+                            (wrong, "rewrite ops tf2onnx converts wrongly", "rewritten into ops tf2onnx converts "
+                             "faithfully")):
         if done:
-            log.step("repair", name, "done", f"{why} (verified against TensorFlow's own ops): "
+            log.step("repair", name, "done", f"{why}, for tf2onnx only (TensorFlow's answers come from the "
+                     "original ops): "
                      + ", ".join(f"{op} ({len(nodes)})" for op, nodes in sorted(done.items())),
                      [n for nodes in done.values() for n in nodes])
     return {**lacking, **wrong}

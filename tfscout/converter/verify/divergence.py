@@ -16,6 +16,7 @@ from typing import Any
 
 from tfscout.converter.report import ConversionReport, Divergence, FrozenGraph, Sample
 from tfscout.converter.verify.compare import compare_one
+from tfscout.converter.verify.reference import load_arrays, save_arrays, tf_session
 from tfscout.converter.verify.validate import CONTRIB_DOMAIN, ort_feeds
 from tfscout.procs import run_function
 
@@ -65,7 +66,7 @@ def _onnx_types(model: Any) -> dict[str, int]:
 
 def first_divergence_child(frozen_path: str, onnx_path: str, sample: Sample, input_names: list[str],
                            feed_names: dict[str, str], output_names: list[str], rtol: float, atol: float,
-                           repro_dir: str) -> Divergence | None:
+                           repro_dir: str, tables_path: str | None = None) -> Divergence | None:
     import numpy as np
     import onnx
     import onnxruntime as ort
@@ -81,7 +82,7 @@ def first_divergence_child(frozen_path: str, onnx_path: str, sample: Sample, inp
     tensors = [t for t in _path_tensors(graph, output_names) if t.name in producers]
     inferred = _onnx_types(model)
     types = {t.name: inferred.get(t.name) or _ONNX_TYPES[t.dtype.name] for t in tensors}
-    feeds_npz = np.load(sample.feeds_path, allow_pickle=False)
+    feeds_npz = load_arrays(sample.feeds_path)
     values = [feeds_npz[f"in_{k}"] for k in range(len(input_names))]
     tf_feeds = {graph.get_tensor_by_name(feed_names.get(n, n)): v for n, v in zip(input_names, values, strict=True)}
     options = ort.SessionOptions()
@@ -91,7 +92,7 @@ def first_divergence_child(frozen_path: str, onnx_path: str, sample: Sample, inp
 
         options.register_custom_ops_library(get_library_path())
     compared = 0
-    with tf.compat.v1.Session(graph=graph) as sess:
+    with tf_session(graph, tables_path) as sess:
         for start in range(0, len(tensors), CHUNK):
             chunk = tensors[start:start + CHUNK]
             names = [t.name for t in chunk]
@@ -124,7 +125,6 @@ def first_divergence_child(frozen_path: str, onnx_path: str, sample: Sample, inp
 def _write_repro(graph_def: Any, model: Any, tensor: Any, input_names: list[str], values: list[Any],
                  folder: Path) -> dict[str, str]:
     """The frozen subgraph up to ``tensor``, the ONNX model cut at the same value, and the inputs."""
-    import numpy as np
     import onnx
 
     from tfscout.converter.surgery import GraphEdit
@@ -135,7 +135,7 @@ def _write_repro(graph_def: Any, model: Any, tensor: Any, input_names: list[str]
     edit.prune([tensor.name])
     (folder / "graph.pb").write_bytes(edit.serialize())
     written["graph"] = str(folder / "graph.pb")
-    np.savez(folder / "inputs.npz", **dict(zip(input_names, values, strict=True)))
+    save_arrays(folder / "inputs.npz", dict(zip(input_names, values, strict=True)))
     written["inputs"] = str(folder / "inputs.npz")
     try:
         full = folder / "full.onnx"
@@ -178,7 +178,7 @@ def find_divergence(report: ConversionReport, frozen: FrozenGraph, onnx_file: Pa
             {"frozen_path": frozen.path, "onnx_path": str(onnx_file), "sample": chosen,
              "input_names": [i.name for i in frozen.inputs], "feed_names": dict(frozen.feed_names),
              "output_names": [o.name for o in frozen.outputs], "rtol": rtol, "atol": atol,
-             "repro_dir": str(work / "repro")},
+             "repro_dir": str(work / "repro"), "tables_path": frozen.tables_path},
             what="comparing TensorFlow and onnxruntime tensor by tensor", timeout=timeout, cancel=cancel)
     except Exception as exc:  # noqa: BLE001 - the search is a diagnosis: its failure is a step, not a crash
         message = getattr(exc, "message", None) or str(exc)

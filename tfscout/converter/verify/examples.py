@@ -118,3 +118,55 @@ def serialized_examples(spec: ExampleSpec, shape: list[int], rng: Any, draw: Any
         example = tf.train.Example(features=tf.train.Features(feature=features))
         out.append(example.SerializeToString())
     return np.array(out, dtype=object).reshape(shape)
+
+
+class ParsedInputs:
+    """Values for inputs cut at ParseExample outputs that agree with each other (a sparse feature's
+    indices, values and dense shape): serialized tf.Examples of the op's spec, parsed by the op itself in
+    the original graph (its serialized input and its constant keys and defaults, nothing else)."""
+
+    def __init__(self, graph_def_bytes: bytes, inputs: list[Any]) -> None:
+        self.by_parser: dict[str, list[tuple[int, int]]] = {}  # parse node -> [(input index, port)]
+        for k, spec in enumerate(inputs):
+            node, _, port = spec.name.rpartition(":")
+            if spec.kind == "cut" and spec.op in PARSE_EXAMPLE_OPS:
+                self.by_parser.setdefault(node, []).append((k, int(port)))
+        self.graph: Any = None
+        if self.by_parser:
+            self.graph = _parsers_graph(graph_def_bytes, list(self.by_parser))
+
+    def __bool__(self) -> bool:
+        return self.graph is not None
+
+    def values(self, batch: int, rng: Any, draw: Any) -> dict[int, Any]:
+        """Input index -> value, for every cut input of a ParseExample op."""
+        import tensorflow as tf
+
+        out: dict[int, Any] = {}
+        with tf.compat.v1.Session(graph=self.graph) as sess:
+            for node, wanted in self.by_parser.items():
+                op = self.graph.get_operation_by_name(node)
+                serialized = op.inputs[0]
+                spec = parse_spec(serialized) or ExampleSpec()
+                shape = [] if op.type == "ParseSingleExample" else [batch]
+                examples = serialized_examples(spec, shape, rng, draw)
+                fetched = sess.run([op.outputs[port] for _k, port in wanted], {serialized: examples})
+                out.update({k: value for (k, _port), value in zip(wanted, fetched, strict=True)})
+        return out
+
+
+def _parsers_graph(graph_def_bytes: bytes, nodes: list[str]) -> Any:
+    import tensorflow as tf
+
+    from tfscout.converter.surgery import GraphEdit
+
+    graph_def = tf.compat.v1.GraphDef()
+    graph_def.ParseFromString(graph_def_bytes)
+    edit = GraphEdit(graph_def)
+    edit.prune(nodes, lambda _src, _dst: False)
+    for node in edit.nodes.values():
+        node.device = ""
+    graph = tf.Graph()
+    with graph.as_default():
+        tf.compat.v1.import_graph_def(edit.to_graph_def(), name="")
+    return graph

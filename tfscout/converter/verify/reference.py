@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tfscout.converter.report import FrozenGraph, Problem, Sample, Step
+from tfscout.converter.verify.examples import ParsedInputs
 from tfscout.converter.verify.feeds import (
     BATCH,
     UNKNOWN_DIM,
@@ -40,11 +41,16 @@ class Attempts:
         return "; ".join(f"size {d.size}, {d.describe()}: {e[:160]}" for d, e in self.failed[:limit])
 
 
-def tf_session(graph: Any) -> Any:
+def tf_session(graph: Any, tables_path: str | None = None) -> Any:
+    """A session with the latency's threads and the vocabulary tables filled."""
     import tensorflow as tf
 
+    from tfscout.converter.surgery import fill_tables
+
     config = tf.compat.v1.ConfigProto(intra_op_parallelism_threads=THREADS, inter_op_parallelism_threads=1)
-    return tf.compat.v1.Session(graph=graph, config=config)
+    sess = tf.compat.v1.Session(graph=graph, config=config)
+    fill_tables(sess, graph, tables_path)
+    return sess
 
 
 def _shapes(result: FrozenGraph, values: list[Any]) -> str:
@@ -53,14 +59,49 @@ def _shapes(result: FrozenGraph, values: list[Any]) -> str:
     return ", ".join(f"{i.name}{list(np.shape(v))}" for i, v in zip(result.inputs, values, strict=True))
 
 
-def _save(work: Path, k: int, label: str, values: list[Any], outputs: list[Any]) -> Sample:
+_STRINGS, _LENGTHS = "__strings", "__lengths"
+
+
+def save_arrays(path: Path, arrays: dict[str, Any]) -> None:
+    """An .npz that loads without pickle: a string array is kept as its bytes and their lengths."""
     import numpy as np
 
+    out: dict[str, Any] = {}
+    for key, value in arrays.items():
+        array = np.asarray(value)
+        if array.dtype.kind not in ("O", "S", "U"):
+            out[key] = array
+            continue
+        items = [v if isinstance(v, bytes) else str(v).encode() for v in array.reshape(-1)]
+        out[key + _STRINGS] = np.frombuffer(b"".join(items), dtype=np.uint8)
+        out[key + _LENGTHS] = np.array([len(v) for v in items], dtype=np.int64).reshape(array.shape)
+    np.savez(path, **out)
+
+
+def load_arrays(path: str) -> dict[str, Any]:
+    """What :func:`save_arrays` wrote; strings come back as object arrays of bytes."""
+    import numpy as np
+
+    data = np.load(path, allow_pickle=False)
+    out: dict[str, Any] = {}
+    for key in data.keys():
+        if key.endswith(_STRINGS):
+            continue
+        if key.endswith(_LENGTHS):
+            name = key[: -len(_LENGTHS)]
+            lengths, blob = data[key], data[name + _STRINGS].tobytes()
+            ends = np.cumsum(lengths.reshape(-1))
+            items = [blob[end - n:end] for end, n in zip(ends, lengths.reshape(-1), strict=True)]
+            out[name] = np.array(items + [b""], dtype=object)[:-1].reshape(lengths.shape)
+        else:
+            out[key] = data[key]
+    return out
+
+
+def _save(work: Path, k: int, label: str, values: list[Any], outputs: list[Any]) -> Sample:
     feeds_path, ref_path = work / f"feeds_{k}.npz", work / f"reference_{k}.npz"
-    feed_arrays: dict[str, Any] = {f"in_{j}": v for j, v in enumerate(values)}
-    out_arrays: dict[str, Any] = {f"out_{j}": np.asarray(v) for j, v in enumerate(outputs)}
-    np.savez(feeds_path, **feed_arrays)
-    np.savez(ref_path, **out_arrays)
+    save_arrays(feeds_path, {f"in_{j}": v for j, v in enumerate(values)})
+    save_arrays(ref_path, {f"out_{j}": v for j, v in enumerate(outputs)})
     return Sample(label, str(feeds_path), str(ref_path))
 
 
@@ -68,9 +109,9 @@ class Runner:
     """Runs the frozen graph in one session and keeps what the errors said."""
 
     def __init__(self, sess: Any, result: FrozenGraph, feeds: list[Any], fetches: list[Any], seed: int,
-                 first_line: Any) -> None:
+                 first_line: Any, parsed: ParsedInputs | None) -> None:
         self.sess, self.result, self.feeds, self.fetches = sess, result, feeds, fetches
-        self.seed, self.first_line = seed, first_line
+        self.seed, self.first_line, self.parsed = seed, first_line, parsed
 
     def run(self, values: list[Any]) -> tuple[list[Any] | None, str]:
         try:
@@ -80,6 +121,15 @@ class Runner:
 
     def draw(self, draw: Draw, k: int) -> tuple[list[Any], list[Any] | None, str]:
         values = seeded_feeds(self.result.inputs, self.feeds, self.seed + k, draw)
+        if self.parsed:
+            import numpy as np
+
+            try:
+                parsed = self.parsed.values(draw.batch, np.random.default_rng(self.seed + k), draw)
+            except Exception as exc:  # noqa: BLE001 - TF raises many types: this draw failed
+                return values, None, f"parsing tf.Examples of the feature spec: {self.first_line(exc)}"
+            for index, value in parsed.items():
+                values[index] = value
         outputs, error = self.run(values)
         return values, outputs, error
 
@@ -108,10 +158,11 @@ def _size_step(rule: SizeRule, first: Draw, attempts: Attempts) -> Step:
 
 
 def run_reference(graph: Any, result: FrozenGraph, feeds: list[Any], fetches: list[Any], work: Path,
-                  sample: str | None, seed: int, first_line: Any) -> None:
-    """Fill ``result.samples`` (and its steps, problems and TensorFlow latency) from TensorFlow's runs."""
-    with tf_session(graph) as sess:
-        runner = Runner(sess, result, feeds, fetches, seed, first_line)
+                  sample: str | None, seed: int, first_line: Any, parsed: ParsedInputs | None = None) -> None:
+    """Fill ``result.samples`` (and its steps, problems and TensorFlow latency) from TensorFlow's runs.
+    Inputs cut at ParseExample take what the op parses from valid tf.Examples (``parsed``)."""
+    with tf_session(graph, result.tables_path) as sess:
+        runner = Runner(sess, result, feeds, fetches, seed, first_line, parsed)
         if sample is not None:
             values = load_sample(sample, result.inputs)
             outputs, error = runner.run(values)

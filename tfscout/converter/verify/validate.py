@@ -23,6 +23,7 @@ from tfscout.converter.report import (
 from tfscout.converter.verify.compare import compare_outputs
 from tfscout.converter.verify.latency import THREADS, WARMUP, time_runs
 from tfscout.converter.verify.onnx_model import structure_of
+from tfscout.converter.verify.reference import load_arrays
 from tfscout.procs import run_function
 
 CONTRIB_DOMAIN = "ai.onnx.contrib"
@@ -65,9 +66,7 @@ def _session(onnx_path: str, contrib: bool, threads: int | None = None) -> Any:
 
 def ort_feeds(session: Any, input_names: list[str], feeds_path: str) -> tuple[dict[str, Any] | None, str]:
     """The inputs of one sample by the ONNX model's input names, cast to its types; or why not."""
-    import numpy as np
-
-    feeds_npz = np.load(feeds_path, allow_pickle=False)
+    feeds_npz = load_arrays(feeds_path)
     by_name = {i.name: i for i in session.get_inputs()}
     feeds = {}
     for k, name in enumerate(input_names):
@@ -99,7 +98,6 @@ def _merge(per_sample: list[list[OutputError]], labels: list[str]) -> tuple[list
 
 def validate_and_compare_child(onnx_path: str, samples: list[Sample], input_names: list[str],
                                output_names: list[str], rtol: float, atol: float) -> OnnxCheck:
-    import numpy as np
     import onnx
 
     check = OnnxCheck()
@@ -136,7 +134,7 @@ def validate_and_compare_child(onnx_path: str, samples: list[Sample], input_name
             text = str(exc).strip().splitlines()[0][:400] if str(exc) else type(exc).__name__
             check.run_error = f"{text} ({sample.label})" if len(samples) > 1 else text
             return check
-        ref_npz = np.load(sample.reference_path, allow_pickle=False)
+        ref_npz = load_arrays(sample.reference_path)
         expected = {name: ref_npz[f"out_{k}"] for k, name in enumerate(output_names)}
         per_sample.append(compare_outputs(expected, dict(zip(wanted, results, strict=True)), rtol, atol))
     check.errors, check.failed_sample = _merge(per_sample, [s.label for s in samples])
@@ -243,7 +241,7 @@ def _fold_errors(report: ConversionReport, errors: list[OutputError], rtol: floa
     report.max_abs_diff = max(diffs) if diffs else None
     bad = [e for e in errors if not e.ok]
     summary = ", ".join(f"{e.name} max abs {e.max_abs_diff:.3g}" if e.max_abs_diff is not None
-                        else f"{e.name} {e.note}" for e in errors)
+                        else f"{e.name} {e.note or ('equal' if e.ok else 'differs')}" for e in errors)
     if bad:
         report.add_step("verify", "compare with TensorFlow", "failed", summary)
         for e in bad:

@@ -6,6 +6,7 @@ from tfscout.inspector import optypes
 from tfscout.inspector.formats import shape_text
 from tfscout.inspector.graph import GraphAnalysis, TensorRef, has_token
 from tfscout.inspector.rank.interface import Interface, inferred_input_shape, input_shape
+from tfscout.inspector.rank.parsed import parsed_feature
 from tfscout.inspector.report import TensorCandidate
 
 INPUT_WORDS = frozenset({"input", "inputs", "x", "image", "images", "img", "data", "features", "feature",
@@ -40,6 +41,8 @@ def input_candidates(a: GraphAnalysis, iface: Interface) -> list[TensorCandidate
             chain = " -> ".join(dict.fromkeys(cut.chain)) or "a pipeline"
             src = ", ".join(replaces) or "a queue or dataset"
             reasons.append(f"cut point: data arrives from {src} through {chain}; feed the decoded tensor here")
+            if op in optypes.PARSE_EXAMPLE_OPS and (feature := parsed_feature(g, i, ref.port)):
+                reasons.append(f"the {feature} of the serialized tf.Example")
             score = 0.9
         if ref in chosen:
             score = max(score, 0.85)

@@ -12,6 +12,7 @@ from tfscout.inspector.rank.cuts import CutPoint, find_cut_points
 from tfscout.inspector.rank.given import choose_signature, given_shapes, resolve_names, split_names
 from tfscout.inspector.rank.modes import find_mode_switches
 from tfscout.inspector.rank.outputs import OutputScore, choose_heads, rank_outputs
+from tfscout.inspector.rank.parsed import parse_example_cuts
 from tfscout.inspector.report import ModeSwitch
 
 
@@ -59,6 +60,9 @@ def choose_interface(a: GraphAnalysis, inputs: str | list[str] | None = None,
         in_refs = resolve_names(g, in_names, "input", a.source.path)
     elif sig is not None and not out_names and sig.is_predict and sig.inputs:
         in_refs = _signature_refs(a, list(sig.inputs.values()))
+    parsed: list[CutPoint] = []
+    if in_refs and not in_names:  # a serialized tf.Example: feed the parsed features
+        in_refs, parsed = parse_example_cuts(g, in_refs, out_refs)
     stop = {r.node for r in in_refs} if in_refs else set()
     needed = g.ancestors({r.node for r in out_refs}, stop=stop)
     candidates = [p for p in a.feedable if p in needed and p not in stop]
@@ -77,7 +81,7 @@ def choose_interface(a: GraphAnalysis, inputs: str | list[str] | None = None,
             notes.append(f"the outputs also need {names}, not among the given inputs: tf2onnx would add "
                          "them as extra inputs")
     return Interface(
-        inputs=in_refs, outputs=out_refs, mode_switches=switches, cuts=cuts, signature=sig,
+        inputs=in_refs, outputs=out_refs, mode_switches=switches, cuts=parsed + cuts, signature=sig,
         given_inputs=bool(in_names), given_outputs=bool(out_names),
         shapes=given_shapes(in_names), ranked_outputs=ranked, subgraph=needed, notes=notes,
     )
