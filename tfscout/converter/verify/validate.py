@@ -155,7 +155,9 @@ def _cast_for(onnx_type: str, value: Any) -> Any:
     if target is not None and value.dtype != target:
         return value.astype(target)
     if onnx_type == "tensor(string)":
-        return value.astype(object)
+        # onnxruntime takes str, not bytes (bytes become their repr, and match no vocabulary entry)
+        text = [v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v) for v in value.reshape(-1)]
+        return np.array(text + [""], dtype=object)[:-1].reshape(value.shape)
     return value
 
 
