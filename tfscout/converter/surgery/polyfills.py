@@ -70,6 +70,13 @@ class Rewrite:
         return node
 
     def select(self, cond: str, a: str, b: str, last: bool = False) -> str:
+        """SelectV2. tf2onnx 1.17 turns a float select into cond * a + (1 - cond) * b, a NaN wherever the branch
+        not taken is infinite or NaN, unless the condition is an IsInf or IsNaN node: for floats the condition
+        is given as IsInf(Cast(cond) * inf) (1 * inf is inf, 0 * inf is NaN), which tf2onnx makes a Where."""
+        if self.dtype in FLOAT_TYPES:
+            flag = self.op("Cast", [cond], typed=False, SrcT="bool", DstT="float32", Truncate=False)
+            scaled = self.op("Mul", [flag, self.const(float("inf"), "float32")], typed=False, T="float32")
+            cond = self.op("IsInf", [scaled], typed=False, T="float32")
         return self.op("SelectV2", [cond, a, b], last=last)
 
 
@@ -128,13 +135,9 @@ def reciprocal(r: Rewrite) -> None:
 
 
 def truncate_mod(r: Rewrite) -> None:
-    """The remainder of a truncating division (C's ``%`` and ``fmod``): the dividend's sign."""
+    """The remainder of a truncating integer division (C's ``%``): the dividend's sign."""
     x, y = r.inputs[:2]
-    if r.dtype in INT_TYPES:
-        r.op("Sub", [x, r.op("Mul", [r.op("TruncateDiv", [x, y]), y])], last=True)
-        return
-    magnitude = r.op("FloorMod", [r.op("Abs", [x]), r.op("Abs", [y])])
-    r.op("Mul", [r.op("Sign", [x]), magnitude], last=True)
+    r.op("Sub", [x, r.op("Mul", [r.op("TruncateDiv", [x, y]), y])], last=True)
 
 
 def _truncated(r: Rewrite) -> tuple[str, str, str]:
@@ -170,6 +173,18 @@ def behind_identity(r: Rewrite) -> None:
         node.attr[key].CopyFrom(value)
     r.dtype = "string"
     r.op("Identity", [f"{node.name}:0"], last=True)
+
+
+def one_hot(r: Rewrite) -> None:
+    """TensorFlow's OneHot gives a row of off values for a negative index (a lookup's default of -1); ONNX's
+    counts a negative index from the end. Negative indices are moved past the depth, where both are off."""
+    indices, depth = r.inputs[:2]
+    ti = dtype_name(r.attrs["TI"].type) if "TI" in r.attrs else "int64"
+    negative = r.op("Less", [indices, r.const(0, ti)], typed=False, T=ti)
+    past = r.op("Cast", [depth], typed=False, SrcT="int32", DstT=ti, Truncate=False)
+    moved = r.op("SelectV2", [negative, past, indices], typed=False, T=ti)
+    r.op("OneHot", [moved, *r.inputs[1:]], last=True, typed=False,
+         **{key: r.attrs[key] for key in ("T", "TI", "axis") if key in r.attrs})
 
 
 def approximate_equal(r: Rewrite) -> None:
@@ -232,8 +247,8 @@ POLYFILLS: dict[str, tuple[Callable[[Rewrite], None], frozenset[str] | None]] = 
     "Xdivy": (xdivy, FLOAT_TYPES),
     "MulNoNan": (mul_no_nan, FLOAT_TYPES),
     "Inv": (reciprocal, None),
-    "Mod": (truncate_mod, FLOAT_TYPES | INT_TYPES),
-    "TruncateMod": (truncate_mod, FLOAT_TYPES | INT_TYPES),
+    "Mod": (truncate_mod, INT_TYPES),  # a float remainder of a huge quotient is not exact in ONNX's ops
+    "TruncateMod": (truncate_mod, INT_TYPES),
     "ApproximateEqual": (approximate_equal, FLOAT_TYPES),
     "Bucketize": (bucketize, frozenset({"float32", "float64", "int32", "int64"})),
     "L2Loss": (l2_loss, FLOAT_TYPES),
@@ -250,6 +265,7 @@ CORRECTIONS: dict[str, tuple[Callable[[Rewrite], None], frozenset[str] | None]] 
     "FloorDiv": (floor_div, SIGNED_INT_TYPES),
     "FloorMod": (floor_mod, SIGNED_INT_TYPES),
     "AsString": (behind_identity, None),
+    "OneHot": (one_hot, None),
 }
 
 
