@@ -42,6 +42,19 @@ def _path_tensors(graph: Any, outputs: list[str]) -> list[Any]:
             for t in op.outputs if t.dtype.name in _NUMERIC]
 
 
+def _onnx_name(tensor: Any, held: dict[str, Any]) -> str | None:
+    """The ONNX value that holds ``tensor``: its own name, or, when tf2onnx removed the Identity ops after it
+    (an output's Identity), the name of the last Identity of the chain."""
+    for _ in range(16):
+        if tensor.name in held:
+            return str(tensor.name)
+        through = [op for op in tensor.consumers() if op.type == "Identity"]
+        if not through:
+            return None
+        tensor = through[0].outputs[0]
+    return None
+
+
 def _with_outputs(model: Any, names: list[str], types: dict[str, int]) -> bytes:
     from onnx import helper
 
@@ -79,9 +92,11 @@ def first_divergence_child(frozen_path: str, onnx_path: str, sample: Sample, inp
         tf.compat.v1.import_graph_def(graph_def, name="")
     model = onnx.load(onnx_path)
     producers = {out: node for node in model.graph.node for out in node.output}
-    tensors = [t for t in _path_tensors(graph, output_names) if t.name in producers]
+    path = _path_tensors(graph, output_names)
+    held = {t.name: name for t in path if (name := _onnx_name(t, producers))}
+    tensors = [t for t in path if t.name in held]
     inferred = _onnx_types(model)
-    types = {t.name: inferred.get(t.name) or _ONNX_TYPES[t.dtype.name] for t in tensors}
+    types = {held[t.name]: inferred.get(held[t.name]) or _ONNX_TYPES[t.dtype.name] for t in tensors}
     feeds_npz = load_arrays(sample.feeds_path)
     values = [feeds_npz[f"in_{k}"] for k in range(len(input_names))]
     tf_feeds = {graph.get_tensor_by_name(feed_names.get(n, n)): v for n, v in zip(input_names, values, strict=True)}
@@ -95,7 +110,7 @@ def first_divergence_child(frozen_path: str, onnx_path: str, sample: Sample, inp
     with tf_session(graph, tables_path) as sess:
         for start in range(0, len(tensors), CHUNK):
             chunk = tensors[start:start + CHUNK]
-            names = [t.name for t in chunk]
+            names = [held[t.name] for t in chunk]
             tf_values = sess.run(chunk, feed_dict=tf_feeds)
             session = ort.InferenceSession(_with_outputs(model, names, types), options,
                                            providers=["CPUExecutionProvider"])
@@ -110,20 +125,21 @@ def first_divergence_child(frozen_path: str, onnx_path: str, sample: Sample, inp
                 err = compare_one(tensor.name, a, b, rtol, atol)
                 if err.ok:
                     continue
-                node = producers[tensor.name]
+                node = producers[held[tensor.name]]
                 found = Divergence(tf_tensor=tensor.name, tf_op=tensor.op.type,
                                    onnx_node=f"{node.name or '(unnamed)'} ({node.op_type})",
                                    max_abs_diff=err.max_abs_diff, max_rel_diff=err.max_rel_diff, compared=compared,
                                    sample=sample.label)
-                found.repro = _write_repro(graph_def, model, tensor, input_names, values, Path(repro_dir))
+                found.repro = _write_repro(graph_def, model, tensor, held[tensor.name], input_names, values,
+                                           Path(repro_dir))
                 return found
     return Divergence(tf_tensor="", tf_op="", onnx_node="", max_abs_diff=None, max_rel_diff=None,
                       compared=compared, sample=sample.label,
                       note=f"all {compared} tensors both sides hold match; the outputs part after the last of them")
 
 
-def _write_repro(graph_def: Any, model: Any, tensor: Any, input_names: list[str], values: list[Any],
-                 folder: Path) -> dict[str, str]:
+def _write_repro(graph_def: Any, model: Any, tensor: Any, onnx_name: str, input_names: list[str],
+                 values: list[Any], folder: Path) -> dict[str, str]:
     """The frozen subgraph up to ``tensor``, the ONNX model cut at the same value, and the inputs."""
     import onnx
 
@@ -140,7 +156,7 @@ def _write_repro(graph_def: Any, model: Any, tensor: Any, input_names: list[str]
     try:
         full = folder / "full.onnx"
         onnx.save(model, str(full))
-        onnx.utils.extract_model(str(full), str(folder / "model.onnx"), list(input_names), [tensor.name],
+        onnx.utils.extract_model(str(full), str(folder / "model.onnx"), list(input_names), [onnx_name],
                                  check_model=False)
         full.unlink()
         written["onnx"] = str(folder / "model.onnx")
