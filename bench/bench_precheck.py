@@ -52,7 +52,7 @@ def time_cli(path: Path, runs: int) -> tuple[float, bool]:
         if proc.returncode not in (0, 1):
             raise RuntimeError(f"tfscout check failed on {path}: {proc.stderr.strip()}")
         json.loads(proc.stdout)
-    code = ("import sys; from tfscout.converter.confirm import check_model; "
+    code = ("import sys; from tfscout.converter import check_model; "
             f"check_model({str(path)!r}); "
             "print(sorted(m for m in ('tensorflow', 'tf2onnx', 'onnx', 'onnxruntime') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shutil
 import statistics
 import subprocess
@@ -121,7 +122,7 @@ def bench_terminal(model: Path, wait_for: str, timeout: float = 120.0) -> float 
     name = f"tfscout-bench-{uuid.uuid4().hex[:8]}"
     start = time.perf_counter()
     subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "160", "-y", "48", "-e", "TERM=xterm-256color",
-                    f"{exe} tui {model}"], check=True)
+                    "-e", "COLUMNS=160", "-e", "LINES=48", f"{exe} tui {model}"], check=True)
     try:
         while time.perf_counter() - start < timeout:
             screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", name], capture_output=True,
@@ -132,6 +133,40 @@ def bench_terminal(model: Path, wait_for: str, timeout: float = 120.0) -> float 
         return None
     finally:
         subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True, check=False)
+
+
+PICTURED = ["output/Softmax", "model/stage_3/block_12/conv/Relu", "keep_prob", "inputs/images",
+            "GradientDescent/learning_rate"]  # the last is a hub read by thousands of nodes
+
+
+def bench_picture(model: Path) -> tuple[list[list[object]], dict[str, float]]:
+    """The graph picture (``g``) and the scope marks, as the UI's workers and handlers compute them."""
+    from tfscout.tui.session import Choice, compute_report, load_model, scope_counts, training_scopes
+    from tfscout.tui.widgets.glyph_graph import draw_neighbourhood
+
+    loaded = load_model(str(model))
+    g = loaded.graph
+    rows: list[list[object]] = []
+    for name in PICTURED:
+        i = g.find(name)
+        if i is None:
+            continue
+        times = []
+        for _ in range(REPEATS):
+            t = time.perf_counter()
+            picture = draw_neighbourhood(g, i, 2)
+            times.append(time.perf_counter() - t)
+        rows.append([f"`{name}`", f"{len(g.consumers[i]):,}", f"{len(picture.boxes)}", f"{picture.hidden:,}",
+                     ms(statistics.median(times))])
+    ranked = compute_report(loaded, Choice())
+    assert ranked is not None
+    t = time.perf_counter()
+    scope_counts(g.names, ranked.iface.subgraph)
+    on_path = time.perf_counter() - t
+    t = time.perf_counter()
+    training_scopes(loaded)
+    training = time.perf_counter() - t
+    return rows, {"on_path": on_path, "training": training, "path_nodes": float(len(ranked.iface.subgraph))}
 
 
 def bench_inspector(model: Path) -> list[list[object]]:
@@ -156,6 +191,7 @@ def main() -> None:
     parser.add_argument("--nodes", type=int, default=100_000)
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/BENCHMARKS.md alone")
     args = parser.parse_args()
+    args.load = os.getloadavg()[0]
     from tfscout.inspector import inspect_model
     from tfscout.samples import checkpoint_dir
 
@@ -178,12 +214,16 @@ def main() -> None:
         term_big = bench_terminal(model, f"✓ {head_big}")
         print("terminal", term_small, term_big_browse, term_big)
         core_rows = bench_inspector(model)
-    write_report(args, search_rows, search, big, small, term_small, term_big_browse, term_big, core_rows)
+        picture_rows, marks = bench_picture(model)
+        print("picture", picture_rows, marks)
+    write_report(args, search_rows, search, big, small, term_small, term_big_browse, term_big, core_rows,
+                 picture_rows, marks)
 
 
 def write_report(args: argparse.Namespace, search_rows: list[list[object]], search: dict[str, float],
                  big: dict[str, float], small: dict[str, float], term_small: float | None,
-                 term_big_browse: float | None, term_big: float | None, core_rows: list[list[object]]) -> None:
+                 term_big_browse: float | None, term_big: float | None, core_rows: list[list[object]],
+                 picture_rows: list[list[object]], marks: dict[str, float]) -> None:
     def maybe(value: float | None) -> str:
         return s(value) if value is not None else "n/a (no tmux)"
 
@@ -191,7 +231,9 @@ def write_report(args: argparse.Namespace, search_rows: list[list[object]], sear
     md = [
         f"### Terminal UI (`bench/bench_tui.py`, synthetic TF1 training graph of {n} nodes)",
         "",
-        f"Measured on {machine_description()}.",
+        f"Measured on {machine_description()}; load average {args.load:.1f} when the run began (other work "
+        "shares the cores: compare with the index-only search times of an earlier run before reading the UI's "
+        "numbers as slower).",
         "",
         "**Search** (`/`, node names and op types, fuzzy), on the index alone:",
         "",
@@ -219,6 +261,17 @@ def write_report(args: argparse.Namespace, search_rows: list[list[object]], sear
         "the longest gap between 20 ms timer ticks). Where the loading time goes on the big graph:",
         "",
         markdown_table(["step (called from the UI's workers)", "time"], core_rows),
+        "",
+        "**The graph picture** (`g`, and beside the details on terminals of 180 columns or more): the "
+        "neighbourhood of the node shown, 2 levels each way and at most 4 nodes a level, laid out in layers "
+        "of box-drawing characters; only the neighbourhood is looked at, so the graph's size does not count, "
+        "a hub's consumers only as far as counting them:",
+        "",
+        markdown_table(["node", "consumers", "boxes drawn", "neighbours not drawn", "median"], picture_rows),
+        "",
+        f"Scope tree marks: the path's {marks['path_nodes']:,.0f} nodes counted per scope in "
+        f"{ms(marks['on_path'])} (in the ranking worker), the training-only nodes per scope in "
+        f"{ms(marks['training'])} (a worker of its own, after the first ranking).",
     ]
     text = "\n".join(md)
     print(text)

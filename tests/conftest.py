@@ -40,6 +40,17 @@ def run_tfscout(*args: str, timeout: float = 300, cwd: Path | None = None) -> Cl
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
 
+@pytest.fixture(scope="session")
+def tui_state_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("tfscout-state")
+
+
+@pytest.fixture(autouse=True)
+def tui_state(tui_state_dir, monkeypatch):
+    """The TUI's list of recent models goes to a folder of the test run, never the user's."""
+    monkeypatch.setenv("TFSCOUT_STATE_DIR", str(tui_state_dir))
+
+
 @pytest.fixture
 def cli():
     return run_tfscout

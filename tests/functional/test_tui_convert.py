@@ -92,3 +92,39 @@ async def test_mode_values_set_in_the_ui_reach_the_converter(tmp_path):
         assert f"--switch {switch}=0.5" in converting.command
         result = await finish_convert(pilot, converting)
         assert result.report.mode_switches == {switch: 0.5}
+
+
+@run_async
+async def test_12_cancelling_in_tf2onnx_is_one_cancel_with_one_message(tmp_path):
+    """Issue 14, bug 12: a cancel during tf2onnx showed the result screen's NOT VERIFIED."""
+    out = tmp_path / "late.onnx"
+    app = make_app(str(checkpoint_dir()))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_report(pilot)
+        converting = await start_convert(pilot, out)
+        await wait_for(pilot, lambda: converting.state.get("tf2onnx") == "running", timeout=180, what="tf2onnx")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not converting.running, timeout=120, what="the cancellation")
+        assert pilot.app.screen is converting  # no result screen
+        status = str(converting.query_one("#convert-status", Static).content)
+        assert status.startswith("Conversion cancelled") and "NOT VERIFIED" not in status
+        assert not out.exists()
+
+
+@run_async
+async def test_q_during_a_conversion_asks_first(tmp_path):
+    from tfscout.tui.screens.prompt import ConfirmScreen
+
+    app = make_app(str(checkpoint_dir()))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_report(pilot)
+        converting = await start_convert(pilot, tmp_path / "q.onnx")
+        await pilot.press("q")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen), what="the question")
+        assert "A conversion is running" in str(pilot.app.screen.query_one("#confirm-question", Static).content)
+        await pilot.press("n")
+        assert pilot.app.screen is converting and app.is_running
+        await pilot.press("q")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen), what="the question again")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: not app.is_running, what="the app to quit")

@@ -26,7 +26,8 @@ from tfscout.inspector import (
     link_tree,
 )
 from tfscout.samples import checkpoint_dir
-from tfscout.tui.session import Choice, parse_shape, parse_value
+from tfscout.tui.session import Choice
+from tfscout.tui.typed import parse_shape, parse_value
 
 
 @pytest.fixture(scope="module")
@@ -257,3 +258,33 @@ def test_the_synthetic_graph_imports_into_tensorflow(tmp_path):
                           env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split()[-1] == "600"
+
+
+def test_shapes_are_read_against_the_graph():
+    graph = [-1, 28, 28, 1]
+    assert parse_shape("?,28,28,1", graph, "x:0") == [-1, 28, 28, 1]
+    assert parse_shape("[8, 28, 28, 1]", graph, "x:0") == [8, 28, 28, 1]
+    assert parse_shape("", [], "s:0") == [] and parse_shape("[]", None) == []
+    for typed, said in (("", "no shape given for x:0"), ("1,28,28", "x:0 has 4 dimensions in the graph, not 3"),
+                        ("1,28,x,1", "'x' is not a size"), ("-5,28,28,1", "'-5' is not a size"),
+                        ("1,28,28,3", "dimension 4 of x:0 is 1 in the graph, not 3"),
+                        ("0,28,28,1", "'0' is not a size"), ("1,,28,1", "'' is not a size")):
+        with pytest.raises(UsageError) as caught:
+            parse_shape(typed, graph, "x:0")
+        assert said in caught.value.one_line() and "?,28,28,1" in caught.value.one_line()
+
+
+def test_opsets_and_the_choice_flags():
+    from tfscout.tui.typed import parse_opset
+
+    assert parse_opset(" 13 ") == 13 and parse_opset("") is None
+    for bad in ("x", "1.5", "99", "3"):
+        with pytest.raises(UsageError):
+            parse_opset(bad)
+    assert Choice(opset=13).edited and not Choice(launched=("x:0",)).edited
+    with pytest.raises(UsageError, match="needed by the chosen outputs"):
+        Choice().toggle_input("x:0", ["x:0"], needed=["x:0"])
+    assert Choice().toggle_input("x:0", ["x:0", "y:0"], needed=["y:0"]).inputs == ("y:0",)
+    assert Choice(inputs=("a:0", "b:0"), shapes=(("a:0", (1,)),)).without_inputs({"a:0"}) == \
+        Choice(inputs=("b:0",))
+    assert Choice(inputs=("a:0",)).without_inputs({"a:0"}).inputs is None

@@ -1,4 +1,5 @@
-"""SVG snapshots of the TUI (pytest-textual-snapshot): the main screen, the search, the result screen.
+"""SVG snapshots of the TUI (pytest-textual-snapshot): the main screen at 160x48, 80x24 and 200x60,
+a model with long names at 80x24, the graph picture, the search, the result screen.
 
 Update them after an intended change with ``pytest tests/snapshots --snapshot-update`` and look
 at the report before committing. The sample is opened by a relative path from its own folder so
@@ -10,12 +11,14 @@ from __future__ import annotations
 import pytest
 
 from tests.functional.tui_helpers import main_screen, wait_for, wait_for_report
+from tests.functional.tui_models import long_path_model
 from tfscout.converter import ConversionReport, OutputError, TensorInfo
 from tfscout.samples import samples_dir
 from tfscout.tui.app import make_app
 from tfscout.tui.screens.result import ResultScreen
 from tfscout.tui.screens.search import SearchScreen
 from tfscout.tui.session import convert_command
+from tfscout.tui.widgets.graph_view import GraphView
 from tfscout.tui.widgets.node_details import NodeDetails
 from tfscout.tui.widgets.node_list import NodeList
 
@@ -39,6 +42,50 @@ async def settle(pilot) -> None:
 def test_main_screen(snap_compare, sample):
     """The checkpoint just opened: ranked inputs, mode switch, outputs; the head in the details."""
     assert snap_compare(make_app(sample), terminal_size=SIZE, run_before=settle)
+
+
+def test_main_screen_80x24(snap_compare, sample):
+    """A small terminal: the verdict, every recommended output and every key still on screen."""
+    assert snap_compare(make_app(sample), terminal_size=(80, 24), run_before=settle)
+
+
+def test_main_screen_200x60(snap_compare, sample):
+    """A big terminal: the graph picture and the pre-check get a column beside the node details."""
+
+    async def pictured(pilot) -> None:
+        await settle(pilot)
+        screen = main_screen(pilot)
+        view = screen.query_one("#aside-graph", GraphView)
+        await wait_for(pilot, lambda: view.picture is not None and view.picture.centre == screen.current,
+                       what="the picture")
+        await pilot.pause()
+
+    assert snap_compare(make_app(sample), terminal_size=(200, 60), run_before=pictured)
+
+
+def test_long_names_80x24(snap_compare, tmp_path, monkeypatch):
+    """Two heads under deep scopes at 80x24: the names wrap under themselves, both stay in view."""
+    long_path_model(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert snap_compare(make_app("long_path.pb"), terminal_size=(80, 24), run_before=settle)
+
+
+def test_graph_picture(snap_compare, sample):
+    """``g``: the node shown and its neighbours in box-drawing characters."""
+
+    async def picture(pilot) -> None:
+        await settle(pilot)
+        screen = main_screen(pilot)
+        screen.show_node(screen.model.graph.find("logits"))
+        await pilot.press("g")
+        view = screen.query_one("#graph", GraphView)
+        await wait_for(pilot, lambda: view.picture is not None and view.picture.centre == screen.current,
+                       what="the picture")
+        await wait_for(pilot, lambda: screen.query_one(NodeDetails).info is not None
+                       and screen.query_one(NodeDetails).info.index == screen.current, what="the details")
+        await pilot.pause()
+
+    assert snap_compare(make_app(sample), terminal_size=SIZE, run_before=picture)
 
 
 def test_search(snap_compare, sample):

@@ -1,6 +1,7 @@
-"""The inspector never imports TensorFlow, tf2onnx, onnxruntime, onnx or Textual.
+"""The inspector never imports TensorFlow, tf2onnx, onnxruntime, onnx or Textual, and the converter
+imports them only in the functions and child processes that use them.
 
-Checked in a fresh interpreter, for the inspector package, the CLI and a whole `inspect` run.
+Checked in a fresh interpreter, for the inspector and converter packages, the CLI and a whole `inspect` run.
 """
 
 from __future__ import annotations
@@ -26,7 +27,12 @@ print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}})))
 
 
 def test_importing_the_inspector_loads_no_heavy_module() -> None:
-    loaded = loaded_modules("import tfscout.inspector\nimport tfscout.inspector.api\nimport tfscout.inspector.render")
+    loaded = loaded_modules("import tfscout.inspector")  # its __init__ imports every part of it
+    assert not loaded & set(HEAVY), loaded & set(HEAVY)
+
+
+def test_importing_the_converter_loads_no_heavy_module() -> None:
+    loaded = loaded_modules("import tfscout.converter")
     assert not loaded & set(HEAVY), loaded & set(HEAVY)
 
 

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from tfscout.converter.surgery.polyfills import CORRECTIONS, POLYFILLS
+from tfscout.converter.surgery import POLYFILLS
 from tfscout.inspector import optypes
-from tfscout.inspector.precheck.hints import convert_remedy
+from tfscout.inspector.precheck import convert_remedy
 
 
 def test_the_registry_and_the_precheck_list_the_same_ops() -> None:
     assert set(POLYFILLS) == optypes.POLYFILLED_OPS
 
 
-def test_the_precheck_says_polyfill_for_each_and_not_for_ops_tf2onnx_converts() -> None:
+def test_the_precheck_says_polyfill_for_each_and_only_for_a_missing_handler() -> None:
     assert all(convert_remedy(op) == "polyfill" for op in POLYFILLS)
-    assert all(convert_remedy(op, "supported") is None for op in CORRECTIONS)
+    assert all(convert_remedy(op, "supported") is None for op in POLYFILLS)
     assert convert_remedy("Log1p", "unsupported", "attribute") is None
+    assert convert_remedy("MatMul") is None

@@ -326,3 +326,26 @@ def test_summary_is_json_ready(table: SupportTable) -> None:
     summary = asdict(check(a, table, ["x:0"], ["bad:0"]).summary())
     assert json.loads(json.dumps(summary)) == summary
     assert summary["ran"] and summary["blocking"] == ["Lgamma"] and summary["op_types"]["Lgamma"] == "unsupported"
+
+
+@pytest.mark.parametrize("graph", ["unsupported_on_path", "unregistered_off_path", "clean"])
+def test_one_blocks_rule_for_the_result_the_report_and_the_check(table: SupportTable, graph: str) -> None:
+    """An op tf2onnx will not convert and an op TensorFlow cannot load both block, everywhere alike."""
+    from tfscout.converter import CheckOutcome
+    from tfscout.inspector import check_text, report_for
+
+    nodes = {"unsupported_on_path": [placeholder("x"), unary("out", "Lgamma", "x")],
+             "unregistered_off_path": [placeholder("x"), unary("custom", "MyPrivateKernelOp", "x"),
+                                       unary("out", "Relu", "x")],
+             "clean": [placeholder("x"), unary("out", "Relu", "x")]}[graph]
+    a = analysis(*nodes)
+    iface = choose_interface(a, ["x:0"], ["out:0"])
+    result = run_precheck(a, iface, 15, table)
+    report = report_for(a, iface, 15, support=table, check=result)
+    blocks = graph != "clean"
+    assert result.blocks is blocks and result.summary().blocks is blocks
+    assert report.blocks is blocks and CheckOutcome(report).blocks is blocks
+    expected = {"unsupported_on_path": ["Lgamma"], "unregistered_off_path": ["MyPrivateKernelOp"]}
+    assert report.precheck.blockers == expected.get(graph, [])  # the scan row's blocking list
+    verdict = check_text(report).splitlines()
+    assert any(line.startswith("  => tf2onnx should convert every op") for line in verdict) is not blocks

@@ -125,7 +125,7 @@ def test_precheck_imports_no_heavy_runtime() -> None:
     assert graph is not None, f"corpus missing at {CORPUS}"
     code = (
         "import sys\n"
-        "from tfscout.inspector.api import inspect_model\n"
+        "from tfscout.inspector import inspect_model\n"
         f"r = inspect_model({str(graph)!r}, inputs='wav_data:0', outputs='labels_softmax:0')\n"
         "assert r.precheck.ran and r.unsupported\n"
         "heavy = [m for m in ('tensorflow', 'tf2onnx', 'onnx', 'onnxruntime', 'numpy') if m in sys.modules]\n"

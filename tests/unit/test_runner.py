@@ -58,7 +58,7 @@ def test_an_ordinary_call_returns_its_result() -> None:
 
 def test_a_tfscout_error_in_the_child_comes_back_as_itself() -> None:
     with pytest.raises(TfscoutError) as info:
-        run_function("tfscout.inspector.api:inspect_model", {"path": "/no/such/model.pb"}, what="inspecting",
+        run_function("tfscout.inspector:inspect_model", {"path": "/no/such/model.pb"}, what="inspecting",
                      timeout=60)
     assert "no such file" in info.value.one_line()
 
@@ -133,4 +133,4 @@ def test_the_parent_survives_many_crashes_in_a_row() -> None:
 
 def test_a_usage_error_raised_in_the_child_keeps_its_class() -> None:
     with pytest.raises(UsageError):
-        run_function("tfscout.inspector.precheck:validate_opset", {"opset": 99}, what="checking", timeout=60)
+        run_function("tfscout.inspector:validate_opset", {"opset": 99}, what="checking", timeout=60)

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from tfscout.converter.lookups import save_tables
 from tfscout.converter.plan import ConversionPlan, PlannedInput
 from tfscout.converter.progress import child_progress
 from tfscout.converter.report import FrozenGraph, ModelStructure, Problem, TensorInfo
@@ -25,7 +26,6 @@ from tfscout.converter.surgery import (
     freeze_variables,
     node_of,
     repair_graph,
-    save_tables,
     saver_keys,
 )
 from tfscout.converter.verify import ParsedInputs, run_reference

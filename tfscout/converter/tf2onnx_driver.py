@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     import tf2onnx.convert
 
-    from tfscout.converter.surgery import load_tables
+    from tfscout.converter.lookups import load_tables
 
     tables = {shared: (keys, values) for shared, keys, values in load_tables(args[1]).values()}
     convert = tf2onnx.convert._convert_common  # noqa: SLF001 - the one place the tables can be handed in

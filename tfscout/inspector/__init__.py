@@ -52,6 +52,7 @@ from tfscout.inspector.precheck import (
     validate_opset,
 )
 from tfscout.inspector.rank import (
+    GIVEN_REASON,
     Interface,
     choose_interface,
     command_spec,
@@ -96,7 +97,7 @@ from tfscout.inspector.scan import (
 )
 
 __all__ = [
-    "BLOCKING_STATUSES", "TIER_LABELS", "UNSAFE_OPS", "Drawing", "EdgeInfo", "Endpoints", "Graph",
+    "BLOCKING_STATUSES", "GIVEN_REASON", "TIER_LABELS", "UNSAFE_OPS", "Drawing", "EdgeInfo", "Endpoints", "Graph",
     "GraphAnalysis", "Interface", "Link", "ModeSwitch", "ModelSource", "Neighbourhood", "NodeInfo",
     "NodeSearch", "OpIssue", "OpsetAdvice", "PrecheckResult", "PrecheckSummary", "Report", "ScanResult",
     "ScanRow", "ScopeIndex", "SearchResult", "SignatureInfo", "SupportTable", "TensorCandidate", "TensorInfo",

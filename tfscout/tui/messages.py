@@ -7,8 +7,8 @@ from typing import Any
 
 from textual.message import Message
 
-from tfscout.inspector import Interface, NodeInfo, Report, SearchResult
-from tfscout.tui.session import LoadedModel
+from tfscout.inspector import NodeInfo, SearchResult
+from tfscout.tui.session import LoadedModel, Ranked
 
 
 @dataclass
@@ -36,9 +36,17 @@ class ReportReady(Message):
     """The interface and pre-check for choice number ``generation``."""
 
     generation: int
-    interface: Interface
-    report: Report
+    ranked: Ranked
     seconds: float
+
+
+@dataclass
+class TrainingMarks(Message):
+    """Which nodes, and how many per scope, only training uses (for the scope tree's marks)."""
+
+    model: LoadedModel
+    counts: dict[str, int]
+    nodes: set[int]
 
 
 @dataclass

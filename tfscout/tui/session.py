@@ -9,12 +9,14 @@ from __future__ import annotations
 import shlex
 import threading
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tfscout.errors import UsageError
 from tfscout.inspector import (
+    GIVEN_REASON,
     Graph,
     GraphAnalysis,
     Interface,
@@ -23,13 +25,16 @@ from tfscout.inspector import (
     ScopeIndex,
     analyse_path,
     choose_interface,
-    parse_shape_suffix,
+    optypes,
     report_for,
     shape_suffix,
 )
 
 Progress = Callable[[str, float], None]  # (what is happening, fraction done 0..1)
 LOAD_STAGES = ("reading the model", "indexing node names", "grouping name scopes")
+HAND_PICKED = "chosen by hand"
+# Ends of a graph that are never a model's output: where to look when no output is recommended.
+NOT_A_LEAD = optypes.MACHINERY_OPS | optypes.CONST_OPS | optypes.PLACEHOLDER_OPS | optypes.VARIABLE_OPS
 
 
 @dataclass
@@ -78,35 +83,6 @@ def load_model(path: str, tags: list[str] | None = None, progress: Progress | No
     return LoadedModel(path=path, tags=tags, analysis=analysis, search=search, scopes=scopes, seconds=seconds)
 
 
-def parse_value(text: str, dtype: str | None) -> Any:
-    """A mode switch's value typed by the user, read according to the placeholder's dtype."""
-    raw = text.strip()
-    low = raw.lower()
-    if dtype == "bool" or low in ("true", "false"):
-        if low in ("true", "1", "yes", "on"):
-            return True
-        if low in ("false", "0", "no", "off"):
-            return False
-        raise UsageError(f"'{raw}' is not a boolean", "type true or false")
-    try:
-        if dtype and dtype.startswith(("int", "uint")):
-            return int(raw)
-        return float(raw)
-    except ValueError:
-        raise UsageError(f"'{raw}' is not a number", "type a value such as 1.0") from None
-
-
-def parse_shape(text: str) -> list[int]:
-    """``1,28,28,1`` or ``[?, 28, 28, 1]`` -> ``[1, 28, 28, 1]`` (``?`` and ``-1`` mean any size)."""
-    body = text.strip()
-    if not body.startswith("["):
-        body = f"[{body}]"
-    _name, shape = parse_shape_suffix("t" + body)
-    if shape is None or any(d < -1 for d in shape):
-        raise UsageError(f"cannot read the shape '{text}'", "write it as 1,28,28,1; ? or -1 for any size")
-    return shape
-
-
 @dataclass(frozen=True)
 class Choice:
     """The user's edits on top of the recommendation; ``None`` means "as recommended"."""
@@ -116,10 +92,12 @@ class Choice:
     shapes: tuple[tuple[str, tuple[int, ...]], ...] = ()
     mode_values: tuple[tuple[str, Any], ...] = ()
     opset: int | None = None
+    launched: tuple[str, ...] = ()  # the names given on the command line (the rest are chosen by hand)
 
     @property
     def edited(self) -> bool:
-        return self != Choice(opset=self.opset)
+        """Anything set on top of the recommendation, the opset included."""
+        return replace(self, launched=()) != Choice()
 
     def shape_of(self, tensor: str) -> list[int] | None:
         for name, shape in self.shapes:
@@ -136,8 +114,12 @@ class Choice:
     def output_args(self) -> list[str] | None:
         return list(self.outputs) if self.outputs is not None else None
 
-    def toggle_input(self, tensor: str, current: list[str]) -> Choice:
+    def toggle_input(self, tensor: str, current: list[str], needed: Iterable[str] = ()) -> Choice:
+        """Add or drop an input; dropping one the outputs need is refused (tf2onnx would add it back)."""
         names = list(self.inputs) if self.inputs is not None else list(current)
+        if tensor in names and tensor in set(needed):
+            raise UsageError(f"{tensor} is needed by the chosen outputs",
+                             "to replace it, make a tensor below it an input (i): it is then left out by itself")
         names = [n for n in names if n != tensor] if tensor in names else names + [tensor]
         return replace(self, inputs=tuple(names))
 
@@ -163,24 +145,106 @@ class Choice:
     def with_opset(self, opset: int | None) -> Choice:
         return replace(self, opset=opset)
 
+    def without_inputs(self, dropped: set[str]) -> Choice:
+        """The choice with ``dropped`` left out of the inputs (no inputs left: as recommended)."""
+        if self.inputs is None:
+            return self
+        names = tuple(n for n in self.inputs if n not in dropped)
+        shapes = tuple((n, s) for n, s in self.shapes if n not in dropped)
+        return replace(self, inputs=names or None, shapes=shapes)
+
+
+@dataclass
+class Ranked:
+    """One choice worked out: the interface, its report, and what the screens need beside them."""
+
+    choice: Choice                   # the choice, less any input the outputs turned out not to need
+    iface: Interface
+    report: Report
+    graph_shapes: dict[str, list[int] | None]  # each candidate input's shape in the graph itself
+    dropped: list[str] = field(default_factory=list)   # inputs left out: the outputs do not need them
+    leads: list[str] = field(default_factory=list)     # where to look when no output is recommended
+    on_path: dict[str, int] = field(default_factory=dict)  # scope -> nodes on the path below it
+
+
+def scope_counts(names: Sequence[str], nodes: Iterable[int]) -> dict[str, int]:
+    """How many of ``nodes`` each name scope holds, below it at any depth (the root is "")."""
+    direct = Counter(names[i].rpartition("/")[0] for i in nodes)
+    out: Counter[str] = Counter()
+    for scope, n in direct.items():
+        while scope:
+            out[scope] += n
+            scope = scope.rpartition("/")[0]
+        out[""] += n
+    return dict(out)
+
+
+def _hand_picked(report: Report, choice: Choice) -> None:
+    """Tensors chosen in the UI say so, instead of "given on the command line"."""
+    for c in report.inputs + report.outputs:
+        if c.recommended and c.name not in choice.launched:
+            c.reasons = [HAND_PICKED if r == GIVEN_REASON else r for r in c.reasons]
+
+
+def _leads(model: LoadedModel, limit: int = 5) -> list[str]:
+    """Tensors no node reads as data, deepest first: where to look for an output when none stands out
+    (a head that only a control dependency waits on is not taken for an output by the ranking)."""
+    g = model.graph
+    depth = model.analysis.depth
+    ends = [i for i in range(len(g)) if not g.consumers[i] and g.num_outputs(i) > 0 and g.ops[i] not in NOT_A_LEAD]
+    ends.sort(key=lambda i: (-depth[i], g.names[i]))
+    return [f"{g.names[i]}:0" for i in ends[:limit]]
+
+
+def _rank(model: LoadedModel, choice: Choice) -> tuple[Interface, Report]:
+    a = model.analysis
+    iface = choose_interface(a, choice.input_args(), choice.output_args())
+    values = dict(choice.mode_values)
+    for switch in iface.mode_switches.values():
+        if switch.name in values:
+            switch.value = values[switch.name]
+    return iface, report_for(a, iface, choice.opset)
+
 
 def compute_report(model: LoadedModel, choice: Choice,
-                   cancelled: Callable[[], bool] = lambda: False) -> tuple[Interface, Report] | None:
+                   cancelled: Callable[[], bool] = lambda: False) -> Ranked | None:
     """Rank and pre-check the interface the choice describes; None when cancelled before starting.
 
-    Calls are serialised per model: the analysis caches what it computes and is not meant to
-    be filled by two threads at once.
+    Chosen inputs that the chosen outputs do not need (an output above them, or a cut below them)
+    are left out, and said so. Calls are serialised per model: the analysis caches what it
+    computes and is not meant to be filled by two threads at once.
     """
     with model.lock:
         if cancelled():
             return None
-        a = model.analysis
-        iface = choose_interface(a, choice.input_args(), choice.output_args())
-        values = dict(choice.mode_values)
-        for switch in iface.mode_switches.values():
-            if switch.name in values:
-                switch.value = values[switch.name]
-        return iface, report_for(a, iface, choice.opset)
+        g = model.graph
+        iface, report = _rank(model, choice)
+        dropped: list[str] = []
+        if choice.inputs is not None:
+            unneeded = {g.tensor_name(r) for r in iface.inputs if r.node not in iface.subgraph}
+            if unneeded:
+                dropped = [n for n in choice.inputs if n in unneeded]
+                choice = choice.without_inputs(unneeded)
+                iface, report = _rank(model, choice)
+        _hand_picked(report, choice)
+        shapes = model.analysis.shapes
+        graph_shapes = {}
+        for c in report.inputs:
+            ref = g.resolve(c.name)
+            graph_shapes[c.name] = shapes.shape(ref) if ref is not None else None
+        leads = _leads(model) if not report.recommended_outputs else []
+        return Ranked(choice=choice, iface=iface, report=report, graph_shapes=graph_shapes, dropped=dropped,
+                      leads=leads, on_path=scope_counts(g.names, iface.subgraph))
+
+
+def training_scopes(model: LoadedModel) -> tuple[dict[str, int], set[int]]:
+    """The nodes inference never runs (gradients, optimizer, loss, saving, summaries), and how many
+    of them each scope holds."""
+    with model.lock:
+        roles = model.analysis.roles
+        g = model.graph
+        nodes = {i for i in range(len(g)) if not roles.inference(i)}
+        return scope_counts(g.names, nodes), nodes
 
 
 def chosen_inputs(report: Report) -> list[str]:

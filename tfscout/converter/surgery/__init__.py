@@ -9,8 +9,8 @@ from __future__ import annotations
 from tfscout.converter.surgery.graphedit import GraphEdit, as_identity, node_of, tensor_key
 from tfscout.converter.surgery.inference import repair_graph
 from tfscout.converter.surgery.polyfills import POLYFILLS, apply_polyfills
-from tfscout.converter.surgery.repairs import SurgeryLog
-from tfscout.converter.surgery.tables import constant_tables, fill_tables, load_tables, save_tables
+from tfscout.converter.surgery.repairs import SurgeryLog, convert_fix
+from tfscout.converter.surgery.tables import constant_tables
 from tfscout.converter.surgery.variables import (
     CheckpointValues,
     checkpoint_prefix_for,
@@ -20,6 +20,6 @@ from tfscout.converter.surgery.variables import (
 
 __all__ = [
     "POLYFILLS", "CheckpointValues", "GraphEdit", "SurgeryLog", "apply_polyfills", "as_identity",
-    "checkpoint_prefix_for", "constant_tables", "fill_tables", "freeze_variables", "load_tables", "node_of",
-    "repair_graph", "save_tables", "saver_keys", "tensor_key",
+    "checkpoint_prefix_for", "constant_tables", "convert_fix", "freeze_variables", "node_of", "repair_graph",
+    "saver_keys", "tensor_key",
 ]

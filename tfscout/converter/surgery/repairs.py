@@ -219,6 +219,13 @@ def prune_to_outputs(edit: GraphEdit, outputs: list[str], log: SurgeryLog, stage
                  f"{len(rest)} node(s) (NoOp groups, prints, summaries) no longer run", rest)
 
 
+def convert_fix(op: str) -> str | None:
+    """What ``tfscout convert`` does on its own to an op type that tf2onnx would not convert, or None."""
+    if op in optypes.BYPASSED_DEBUG_OPS:
+        return "tfscout convert bypasses it (an identity at inference)"
+    return None
+
+
 def bypass_debug_ops(edit: GraphEdit, log: SurgeryLog) -> None:
     """Print and CheckNumerics are identities at inference (tf2onnx cannot convert Print)."""
     bypassed = []

@@ -3,14 +3,19 @@ signatures. Each imports tf2onnx or TensorFlow, so each runs as a script in a ch
 
     python -m tfscout.converter.tables.support_table [OUT.json]
     python -m tfscout.converter.tables.tf_op_table [OUT.json]
+    python -m tfscout.converter.tables.pure_ops [OUT.json]     (the allowlist of ops known to be pure)
 
-This package's API is how the converter runs them; the generator modules are not imported here.
+This package's API is how the converter runs them. The generator modules are not imported here (a script run
+with ``-m`` must not be imported first); ``pure_ops`` and its review are listed for their tests and loaded on
+first use.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
+from types import ModuleType
 
 from tfscout.errors import RunnerError
 from tfscout.inspector import SupportTable, load_support_table
@@ -19,7 +24,15 @@ from tfscout.procs import run_command
 GENERATE_TIMEOUT = 300.0
 SUPPORT_TABLE_MODULE = "tfscout.converter.tables.support_table"
 
-__all__ = ["GENERATE_TIMEOUT", "SUPPORT_TABLE_MODULE", "regenerate_in_child", "support_table_for_installed"]
+__all__ = ["GENERATE_TIMEOUT", "SUPPORT_TABLE_MODULE", "pure_ops", "pure_ops_review", "regenerate_in_child",
+           "support_table_for_installed"]
+_LOADED_ON_USE = ("pure_ops", "pure_ops_review")
+
+
+def __getattr__(name: str) -> ModuleType:
+    if name in _LOADED_ON_USE:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def regenerate_in_child(out: Path, timeout: float = GENERATE_TIMEOUT) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from tfscout.converter.report import ConversionReport, Divergence, FrozenGraph, Sample
 from tfscout.converter.verify.compare import compare_one
+from tfscout.converter.verify.examples import data_subgraph
 from tfscout.converter.verify.reference import load_arrays, save_arrays, tf_session
 from tfscout.converter.verify.validate import CONTRIB_DOMAIN, ort_feeds
 from tfscout.procs import run_function
@@ -143,13 +144,9 @@ def _write_repro(graph_def: Any, model: Any, tensor: Any, onnx_name: str, input_
     """The frozen subgraph up to ``tensor``, the ONNX model cut at the same value, and the inputs."""
     import onnx
 
-    from tfscout.converter.surgery import GraphEdit
-
     folder.mkdir(parents=True, exist_ok=True)
     written = {}
-    edit = GraphEdit(graph_def)
-    edit.prune([tensor.name])
-    (folder / "graph.pb").write_bytes(edit.serialize())
+    (folder / "graph.pb").write_bytes(data_subgraph(graph_def, [tensor.name]).SerializeToString())
     written["graph"] = str(folder / "graph.pb")
     save_arrays(folder / "inputs.npz", dict(zip(input_names, values, strict=True)))
     written["inputs"] = str(folder / "inputs.npz")

@@ -155,18 +155,37 @@ class ParsedInputs:
         return out
 
 
+def data_subgraph(graph_def: Any, outputs: list[str]) -> Any:
+    """A copy of the nodes ``outputs`` (node or tensor names) need as data, control inputs and devices
+    dropped, in the original order."""
+    nodes = {n.name: n for n in graph_def.node}
+    needed: set[str] = set()
+    stack = [o.split(":")[0] for o in outputs]
+    while stack:
+        name = stack.pop()
+        if name in needed or name not in nodes:
+            continue
+        needed.add(name)
+        stack.extend(i.lstrip("^").split(":")[0] for i in nodes[name].input if not i.startswith("^"))
+    out = type(graph_def)()
+    out.versions.CopyFrom(graph_def.versions)
+    out.library.CopyFrom(graph_def.library)
+    for node in graph_def.node:
+        if node.name in needed:
+            copy = out.node.add()
+            copy.CopyFrom(node)
+            copy.device = ""
+            del copy.input[:]
+            copy.input.extend(i for i in node.input if not i.startswith("^"))
+    return out
+
+
 def _parsers_graph(graph_def_bytes: bytes, nodes: list[str]) -> Any:
     import tensorflow as tf
 
-    from tfscout.converter.surgery import GraphEdit
-
     graph_def = tf.compat.v1.GraphDef()
     graph_def.ParseFromString(graph_def_bytes)
-    edit = GraphEdit(graph_def)
-    edit.prune(nodes, lambda _src, _dst: False)
-    for node in edit.nodes.values():
-        node.device = ""
     graph = tf.Graph()
     with graph.as_default():
-        tf.compat.v1.import_graph_def(edit.to_graph_def(), name="")
+        tf.compat.v1.import_graph_def(data_subgraph(graph_def, nodes), name="")
     return graph

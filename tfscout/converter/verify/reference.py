@@ -45,7 +45,7 @@ def tf_session(graph: Any, tables_path: str | None = None) -> Any:
     """A session with the latency's threads and the vocabulary tables filled."""
     import tensorflow as tf
 
-    from tfscout.converter.surgery import fill_tables
+    from tfscout.converter.lookups import fill_tables
 
     config = tf.compat.v1.ConfigProto(intra_op_parallelism_threads=THREADS, inter_op_parallelism_threads=1)
     sess = tf.compat.v1.Session(graph=graph, config=config)

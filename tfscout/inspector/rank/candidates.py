@@ -12,6 +12,8 @@ from tfscout.inspector.report import TensorCandidate
 INPUT_WORDS = frozenset({"input", "inputs", "x", "image", "images", "img", "data", "features", "feature",
                          "in", "tokens", "ids", "sequence", "audio", "wav", "text", "query", "src", "source"})
 _MAX_OUTPUT_CANDIDATES = 12
+# The reason a tensor named with --inputs/--outputs carries (the UI puts its own in place of it).
+GIVEN_REASON = "given on the command line"
 
 
 def input_candidates(a: GraphAnalysis, iface: Interface) -> list[TensorCandidate]:
@@ -47,7 +49,7 @@ def input_candidates(a: GraphAnalysis, iface: Interface) -> list[TensorCandidate
         if ref in chosen:
             score = max(score, 0.85)
             if iface.given_inputs:
-                reasons.append("given on the command line")
+                reasons.append(GIVEN_REASON)
             elif name in sig_inputs:
                 reasons.append(f"an input of signature '{iface.signature.name}'")  # type: ignore[union-attr]
                 score = 0.97
@@ -97,7 +99,7 @@ def output_candidates(a: GraphAnalysis, iface: Interface) -> list[TensorCandidat
         name = g.tensor_name(ref)
         if ref in chosen:
             if iface.given_outputs:
-                reasons.insert(0, "given on the command line")
+                reasons.insert(0, GIVEN_REASON)
             elif name in sig_outputs:
                 reasons.insert(0, f"an output of signature '{iface.signature.name}'")  # type: ignore[union-attr]
                 score = max(score, 0.97)

@@ -13,17 +13,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, RichLog, Static
+from textual.widgets import Header, Label, RichLog, Static
 
 from tfscout.errors import TfscoutError
 from tfscout.tui.messages import ConvertFailed, ConvertFinished, ConvertProgress
 from tfscout.tui.session import LoadedModel
+from tfscout.tui.widgets.keybar import KeyBar
 
 DEFAULT_STAGES = ("inspect", "freeze", "repair", "reference", "tf2onnx", "validate", "verify", "write")
 STAGE_TEXT = {"inspect": "choose inputs and outputs", "freeze": "freeze variables (TensorFlow)",
               "repair": "rewrite training-only parts", "reference": "run TensorFlow on seeded inputs",
               "tf2onnx": "convert with tf2onnx", "validate": "check the ONNX model, load it in onnxruntime",
               "verify": "compare onnxruntime with TensorFlow", "write": "write the ONNX file"}
+
+
+CANCELLED = "Conversion cancelled"
 
 
 def converter_stages() -> tuple[str, ...]:
@@ -38,9 +42,11 @@ class ConvertScreen(Screen[None]):
     BINDINGS = [Binding("escape,c", "cancel", "Cancel / back")]
 
     def __init__(self, model: LoadedModel, inputs: list[str], outputs: list[str], opset: int, out: str,
-                 command: str, tf2onnx_command: str = "", switches: dict[str, Any] | None = None) -> None:
+                 command: str, tf2onnx_command: str = "", switches: dict[str, Any] | None = None,
+                 force: bool = False) -> None:
         super().__init__()
         self.switches = dict(switches or {})
+        self.force = force  # the user agreed to overwrite an existing file
         self.model = model
         self.inputs = inputs
         self.outputs = outputs
@@ -62,7 +68,7 @@ class ConvertScreen(Screen[None]):
             yield Static("", id="convert-stages")
             yield Static("", id="convert-status")
             yield RichLog(id="convert-log", wrap=True, markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = "convert"
@@ -101,7 +107,7 @@ class ConvertScreen(Screen[None]):
         try:
             report = convert_model(self.model.path, self.out, inputs=self.inputs or None, outputs=self.outputs,
                                    opset=self.opset, tags=self.model.tags, cancel=self.cancel_event,
-                                   progress=progress, switches=self.switches or None)
+                                   progress=progress, switches=self.switches or None, force=self.force)
         except TfscoutError as exc:
             self.post_message(ConvertFailed(exc.one_line(), cancelled=self.cancel_event.is_set()))
             return
@@ -119,21 +125,31 @@ class ConvertScreen(Screen[None]):
             self._draw_stages()
         self.query_one(RichLog).write(Text(f"[{message.stage}] {message.message}"))
 
-    def on_convert_failed(self, message: ConvertFailed) -> None:
+    def _stopped(self, text: str) -> None:
         self.running = False
         for stage, state in self.state.items():
             if state == "running":
                 self.state[stage] = "failed"
         self._draw_stages()
-        what = "cancelled" if message.cancelled else "failed"
-        self.query_one("#convert-status", Static).update(
-            Text(f"Conversion {what}: {message.message}\nEsc: back", style="bold red"))
+        self.query_one("#convert-status", Static).update(Text(f"{text}\nEsc: back", style="bold red"))
+
+    def on_convert_failed(self, message: ConvertFailed) -> None:
+        if message.cancelled or self.cancel_event.is_set():
+            self._stopped(f"{CANCELLED}: nothing was written.")
+        else:
+            self._stopped(f"Conversion failed: {message.message}")
 
     def on_convert_finished(self, message: ConvertFinished) -> None:
         from tfscout.tui.screens.result import ResultScreen
 
+        report = message.report
+        if self.cancel_event.is_set() or any(p.kind == "cancelled" for p in report.problems):
+            # cancelled in tf2onnx or later: the converter returns a report, but it is the same cancel
+            written = f": {report.onnx} had already been written." if report.onnx else ": nothing was written."
+            self._stopped(CANCELLED + written)
+            return
         self.running = False
-        self.app.switch_screen(ResultScreen(message.report, self.model.path, message.out, self.command,
+        self.app.switch_screen(ResultScreen(report, self.model.path, message.out, self.command,
                                             self.tf2onnx_command))
 
     def action_cancel(self) -> None:

@@ -10,6 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
+from tfscout.tui.widgets.text_input import OrderedInput
+
 
 @dataclass(frozen=True)
 class ExportRequest:
@@ -40,7 +42,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             with Horizontal(classes="dialog-row"):
                 yield Label("depth ")
                 yield Input(str(self.depth), id="export-depth", type="integer")
-            yield Input(self.default_path, id="export-path", placeholder="file.svg, .png, .pdf or .dot")
+            yield OrderedInput(self.default_path, id="export-path", placeholder="file.svg, .png, .pdf or .dot")
             yield Static("The format follows the file name: .svg .png .pdf (through Graphviz's dot) or .dot",
                          classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):

@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from tfscout.inspector import shape_text
+from tfscout.tui.widgets.keybar import KeyBar
 
 
 def _number(value: float | None) -> str:
@@ -95,7 +96,7 @@ class ResultScreen(Screen[None]):
                 yield Static(Text(f"tf2onnx alone (no freezing, repairs or verification): {self.tf2onnx_command}",
                                   style="dim"))
             yield Static(problems_text(self.report), id="result-details")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = "verified" if self.report.verified else "not verified"

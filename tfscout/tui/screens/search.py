@@ -8,19 +8,20 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 from textual.worker import get_current_worker
 
 from tfscout.inspector import TIER_LABELS, NodeSearch
 from tfscout.tui.messages import SearchDone
+from tfscout.tui.screens.prompt import TypingScreen
 from tfscout.tui.widgets.node_list import NodeList
+from tfscout.tui.widgets.text_input import OrderedInput
 
 RESULT_LIMIT = 500
 SHOW_TIME_ABOVE = 0.05  # seconds; quicker searches feel instant and need no number
 
 
-class SearchScreen(ModalScreen[int | None]):
+class SearchScreen(TypingScreen):
     """Returns the node chosen (Enter or a click), or None (Escape)."""
 
     BINDINGS = [
@@ -40,14 +41,15 @@ class SearchScreen(ModalScreen[int | None]):
         with Vertical(classes="dialog search-dialog"):
             yield Label("Search nodes  [dim]names and op types, fuzzy; op:Type for op types only[/]",
                         classes="dialog-title")
-            yield Input(self.query_text, placeholder="type part of a name (keep_prob), an op type (Conv2D), "
-                        "or initials (kp)", id="search-input")
+            yield OrderedInput(self.query_text, placeholder="type part of a name (keep_prob), an op type (Conv2D), "
+                        "or initials (kp)", id=self.INPUT_ID)
             yield Static("", id="search-status")
             yield NodeList(self.index.names, self.ops, id="search-results")
             yield Static("Enter: go to the node   ↓: to the results   Esc: close", classes="dialog-hint")
 
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
+    INPUT_ID = "search-input"
+
+    def on_mount(self) -> None:  # TypingScreen focuses the text
         self.query_one(NodeList).set_items([], empty_text="")
         if self.query_text:
             self.run_search(self.query_text)

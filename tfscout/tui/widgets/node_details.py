@@ -54,6 +54,11 @@ class NodeDetails(Vertical):
             yield Button("Use as input (i)", id="use-input", compact=True)
             yield Button("Use as output (o)", id="use-output", compact=True)
 
+    def clear(self) -> None:
+        self.info = None
+        self.query_one("#node-head", Static).update("No node shown.")
+        self.query_one("#node-links", OptionList).clear_options()
+
     def show(self, info: NodeInfo, marks: dict[str, str]) -> None:
         """``marks`` says which of this node's tensors are chosen (tensor -> "input"/"output"/"mode")."""
         self.info = info
