@@ -80,8 +80,9 @@ def test_an_estimator_export_is_cut_at_what_parse_example_hands_on(graphs, tmp_p
     assert inputs["ParseExample/ParseExampleV2:1"]["dtype"] == "string"  # the sparse feature's values
     assert inputs["ParseExample/ParseExampleV2:4"]["shape"] == [-1, 2]  # dense "hours", shape [2]
     assert {"Bucketize", "OneHot"} <= set(report["polyfilled"])
-    assert report["latency"]["onnxruntime_ms"] > 0 and report["latency"]["tensorflow_ms"] > 0
-    assert report["latency"]["threads"] >= 1
+    latency = report["latency"]  # both sides on the same batch; the numbers themselves are not judged here
+    assert all(isinstance(latency[k], float) for k in ("onnxruntime_ms", "tensorflow_ms"))
+    assert latency["threads"] >= 1 and latency["runs"] >= latency["warmup"] >= 1
 
 
 def test_every_polyfill_matches_tensorflow_on_edge_values(graphs, tmp_path: Path) -> None:
