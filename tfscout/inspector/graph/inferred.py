@@ -82,9 +82,13 @@ class _Rules:
         return f"inferred from {g.ops[i]} {g.names[i]}'s {kind}"
 
     def matmul(self, i: int, slot: int) -> InferredShape | None:
-        other = self._other(i, 1 - slot)
+        g = self.g
+        if slot == 2:  # _FusedMatMul's first fused argument: a BiasAdd's bias
+            return InferredShape([-1], f"rank 1 inferred from {g.ops[i]} {g.names[i]}'s fused bias")
+        other = self._other(i, 1 - slot) if slot < 2 else None
+        rank_only = InferredShape([-1, -1], f"rank 2 inferred from {g.ops[i]} {g.names[i]}")
         if other is None or len(other[1]) != 2:
-            return None
+            return rank_only if slot < 2 else None
         ref, shape = other
         ta, tb = _flag(self.g, i, "transpose_a"), _flag(self.g, i, "transpose_b")
         if slot == 0:
@@ -93,7 +97,7 @@ class _Rules:
         else:
             k = shape[0] if ta else shape[1]
             dims = [-1, k] if tb else [k, -1]
-        return None if k < 0 else InferredShape(dims, self._what(i, ref, "weight"))
+        return rank_only if k < 0 else InferredShape(dims, self._what(i, ref, "weight"))
 
     def batch_matmul(self, i: int, slot: int) -> InferredShape | None:
         other = self._other(i, 1 - slot)
