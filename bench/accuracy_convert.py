@@ -1,18 +1,22 @@
-"""Autopilot conversion over the corpus: `tfscout convert MODEL` with no names given, vs plain tf2onnx.
+"""Autopilot conversion, `tfscout convert MODEL` with no names given, against plain tf2onnx given the names.
 
-    python bench/accuracy_convert.py [--corpus DIR] [--only ID,..] [--timeout S]
+    python bench/accuracy_convert.py [--set corpus|devcorpus|both] [--corpus DIR] [--devcorpus DIR]
+                                     [--only ID,..] [--timeout S] [--plain-cache PATH] [--json PATH]
 
-For every corpus graph, runs the installed ``tfscout convert MODEL -o OUT --json`` (no --inputs,
-no --outputs) and records its exit code and report. "Plain tf2onnx" is what the manifest records
-for tf2onnx 1.17 at opset 15 with the documented names: it matches TensorFlow when it raised
-nothing, reported no unsupported op, onnxruntime loaded the model and the recorded max abs diff is
-at most 1e-3.
+For every graph, runs the installed ``tfscout convert MODEL -o OUT --json`` (no --inputs, no --outputs)
+and records its exit code and report. Each model `convert` accepted (exit 0) is then checked
+independently of tfscout (:mod:`bench.convert_check`: the original model in TensorFlow's own loaders,
+fresh inputs, onnxruntime on the written file).
 
-Each model `convert` accepted (exit 0) is then checked independently of tfscout's own freezing and
-repairs: the ORIGINAL model is loaded by TensorFlow's own loaders (import_graph_def,
-import_meta_graph + Saver.restore, saved_model.loader.load), fed fresh random inputs (another seed)
-at the ONNX model's input names and the mode switches at their inference values, and compared with
-onnxruntime on the written ONNX file. Writes the table to docs/ACCURACY.md (section "convert").
+"Plain tf2onnx" is tf2onnx 1.17 at opset 15 with the documented names. For the third-party corpus it is
+what the manifest records: a match when tf2onnx raised nothing, reported no unsupported op, onnxruntime
+loaded the model and the recorded max abs diff is at most 1e-3. For the development corpus
+(``out/devcorpus``, truths from construction) it is run here: the truth's inputs and mode switches as
+``--inputs``, its outputs as ``--outputs``, judged by its log and the same independent check
+(``--plain-cache`` keeps those results between runs: they do not depend on tfscout).
+
+The classes of issue 13 a conversion used are read from its steps (see ``CLASS_STEPS``). Writes the
+tables to docs/ACCURACY.md (section "convert").
 """
 
 from __future__ import annotations
@@ -24,16 +28,26 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.convert_check import PlainResult, Source, devcorpus_source, independent_check, plain_tf2onnx  # noqa: E402
 from bench.docsections import machine_description, markdown_table, write_section  # noqa: E402
 
 PLAIN_TOLERANCE = 1e-3
-CHECK_SEED = 7
+# Step names of the conversion report -> the class of issue 13 they belong to.
+CLASS_STEPS = {
+    "sizes the graph accepts": "2 sizes",
+    "polyfill ops tf2onnx lacks": "4 polyfill",
+    "rewrite ops tf2onnx converts wrongly": "4 polyfill",
+    "unfed PlaceholderWithDefault nodes take their default": "5 default",
+}
+# Words of inspect's reasons for a chosen input -> the class (these are the inspector's, not the converter's).
+CLASS_REASONS = {"inferred from": "1 shapes", "of the serialized tf.Example": "3 tf.Example"}
 
 
 def default_corpus() -> Path:
@@ -70,141 +84,48 @@ def run_convert(model: Path, out: Path, timeout: float) -> tuple[int, dict[str, 
     return proc.returncode, report, err, seconds
 
 
-# ---------------------------------------------------------------------------------------------
-# The independent check (runs in child processes through tfscout's runner)
-
-
-def _feeds(onnx_path: str, seed: int, unknown: int) -> dict[str, Any]:
-    import numpy as np
-    import onnxruntime as ort
-
-    rng = np.random.default_rng(seed)
-    session = ort.InferenceSession(onnx_path, providers=["CPUExecutionProvider"])
-    feeds = {}
-    for meta in session.get_inputs():
-        dims = [d if isinstance(d, int) and d >= 0 else (1 if k == 0 else unknown) for k, d in enumerate(meta.shape)]
-        kind = meta.type
-        if kind == "tensor(bool)":
-            feeds[meta.name] = rng.integers(0, 2, size=dims).astype(bool)
-        elif kind == "tensor(uint8)":
-            feeds[meta.name] = rng.integers(0, 256, size=dims).astype(np.uint8)
-        elif kind in ("tensor(int32)", "tensor(int64)"):
-            feeds[meta.name] = rng.integers(0, 2, size=dims).astype(np.int32 if "32" in kind else np.int64)
-        elif kind == "tensor(double)":
-            feeds[meta.name] = rng.uniform(-1, 1, size=dims)
-        else:
-            feeds[meta.name] = rng.uniform(-1, 1, size=dims).astype(np.float32)
-    return feeds
-
-
-def ort_outputs(onnx_path: str, seed: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Fresh inputs (unknown dimensions 32, or 1 when the model rejects that) and onnxruntime's answers."""
-    import onnxruntime as ort
-
-    session = ort.InferenceSession(onnx_path, providers=["CPUExecutionProvider"])
-    names = [o.name for o in session.get_outputs()]
-    error: Exception | None = None
-    for unknown in (32, 1):
-        feeds = _feeds(onnx_path, seed, unknown)
-        try:
-            return feeds, dict(zip(names, session.run(names, feeds), strict=True))
-        except Exception as exc:  # noqa: BLE001 - retried with smaller shapes, then reported
-            error = exc
-    raise RuntimeError(str(error))
-
-
-def tf_outputs(entry: dict[str, Any], corpus: str, feeds: dict[str, Any], fetches: list[str],
-               switches: dict[str, Any]) -> dict[str, Any] | str:
-    """The original model in TensorFlow, loaded by TensorFlow's own loaders; a string says why not."""
-    import tensorflow as tf
-    from google.protobuf import text_format
-
-    v1 = tf.compat.v1
-    folder = Path(corpus) / entry["id"]
+def corpus_source(entry: dict[str, Any], corpus: Path) -> Source:
+    folder = corpus / entry["id"]
     model = folder / entry["model_path"]
-    graph = tf.Graph()
-    with graph.as_default(), v1.Session(graph=graph) as sess:
-        fmt = entry["format"]
-        if fmt in ("frozen_pb", "pbtxt"):
-            graph_def = v1.GraphDef()
-            if fmt == "pbtxt":
-                text_format.Parse(model.read_text(), graph_def)
-            else:
-                graph_def.ParseFromString(model.read_bytes())
-            v1.import_graph_def(graph_def, name="")
-            if any(n.op in ("VariableV2", "Variable", "VarHandleOp") for n in graph_def.node):
-                return "variables without a checkpoint: values are not comparable"
-        elif fmt == "meta_ckpt":
-            meta = v1.MetaGraphDef()
-            meta.ParseFromString(model.read_bytes())
-            meta.meta_info_def.tensorflow_version = ""
-            saver = v1.train.import_meta_graph(meta, clear_devices=True)
-            prefix = entry.get("checkpoint_prefix")
-            if not prefix or saver is None:
-                if v1.global_variables():
-                    return "no checkpoint: initial values are random, not comparable"
-            else:
-                saver.restore(sess, str(folder / prefix))
-        else:
-            v1.saved_model.loader.load(sess, entry.get("saved_model_tags") or ["serve"], str(model.parent
-                                       if model.is_file() else model), clear_devices=True)
-        feed_dict = {graph.get_tensor_by_name(k): v for k, v in feeds.items()}
-        for name, value in switches.items():
-            feed_dict[graph.get_tensor_by_name(name)] = value
-        values = sess.run([graph.get_tensor_by_name(f) for f in fetches], feed_dict)
-    return dict(zip(fetches, values, strict=True))
+    kind = {"frozen_pb": "frozen_pb", "pbtxt": "pbtxt", "meta_ckpt": "meta_ckpt"}.get(entry["format"], "saved_model")
+    if kind == "saved_model":
+        return Source(kind, str(model.parent if model.is_file() else model), tags=entry.get("saved_model_tags"))
+    prefix = entry.get("checkpoint_prefix")
+    return Source(kind, str(model), str(folder / prefix) if prefix else None)
 
 
-def independent_check(entry: dict[str, Any], corpus: Path, onnx_path: Path, report: dict[str, Any],
-                      rtol: float, atol: float) -> tuple[str, float | None]:
-    """('match' | 'MISMATCH' | 'n/a: why', max abs diff) for an accepted model."""
-    import numpy as np
-
-    from tfscout.procs import run_function
-
+def inspect_classes(model: Path, inputs: list[str]) -> set[str]:
+    """The classes inspect's reasons show for the inputs convert chose."""
     try:
-        feeds, onnx_values = run_function("bench.accuracy_convert:ort_outputs",
-                                          {"onnx_path": str(onnx_path), "seed": CHECK_SEED},
-                                          what="onnxruntime", timeout=300)
-        tf_values = run_function("bench.accuracy_convert:tf_outputs",
-                                 {"entry": entry, "corpus": str(corpus), "feeds": feeds,
-                                  "fetches": list(onnx_values), "switches": report.get("mode_switches") or {}},
-                                 what="TensorFlow", timeout=300)
-    except Exception as exc:  # noqa: BLE001 - a bench: any failure is a row in the table
-        return f"n/a: {str(exc).splitlines()[0][:80]}", None
-    if isinstance(tf_values, str):
-        return f"n/a: {tf_values}", None
-    worst = 0.0
-    for name, onnx_value in onnx_values.items():
-        a = np.asarray(tf_values[name], dtype=np.float64)
-        b = np.asarray(onnx_value, dtype=np.float64).reshape(a.shape) if np.size(onnx_value) == np.size(a) else None
-        if b is None or not np.allclose(b, a, rtol=rtol, atol=atol, equal_nan=True):
-            return "MISMATCH", None if b is None else float(np.nanmax(np.abs(a - b)))
-        if a.size:
-            worst = max(worst, float(np.nanmax(np.abs(a - b))))
-    return "match", worst
+        proc = subprocess.run([tfscout_executable(), "inspect", str(model), "--json"], capture_output=True,
+                              text=True, timeout=300)
+        found = json.loads(proc.stdout)
+    except (subprocess.TimeoutExpired, json.JSONDecodeError):
+        return set()
+    reasons = [r for i in found.get("inputs", []) if i["name"] in inputs for r in i.get("reasons", [])]
+    return {c for words, c in CLASS_REASONS.items() if any(words in r for r in reasons)}
 
 
-# ---------------------------------------------------------------------------------------------
-
-
-def evaluate(entry: dict[str, Any], corpus: Path, work: Path, timeout: float) -> dict[str, Any]:
-    model = corpus / entry["id"]
-    out = work / f"{entry['id']}.onnx"
+def evaluate(graph_id: str, fmt: str, model: Path, source: Source, work: Path, timeout: float) -> dict[str, Any]:
+    out = work / f"{graph_id}.onnx"
     code, report, err, seconds = run_convert(model, out, timeout)
-    row: dict[str, Any] = {"id": entry["id"], "format": entry["format"], "plain": plain_matches(entry),
-                           "exit": code, "seconds": round(seconds, 1), "error": err}
+    row: dict[str, Any] = {"id": graph_id, "format": fmt, "exit": code, "seconds": round(seconds, 1), "error": err}
     if report:
+        steps = report["steps"]
         row["verified"] = report["verified"]
         row["max_abs_diff"] = report["max_abs_diff"]
         row["inputs"] = [i["name"] for i in report["inputs"]]
         row["outputs"] = [o["name"] for o in report["outputs"]]
         row["problems"] = [p["kind"] for p in report["problems"]]
-        row["repairs"] = [s["name"] for s in report["steps"] if s["stage"] == "repair" and s["status"] == "done"]
-        row["repairs"] += [f"{s['name']} (warning)" for s in report["steps"] if s["status"] == "warning"]
+        row["repairs"] = [s["name"] for s in steps if s["stage"] == "repair" and s["status"] == "done"]
+        row["repairs"] += [f"{s['name']} (warning)" for s in steps if s["status"] == "warning"]
+        row["classes"] = sorted({CLASS_STEPS[s["name"]] for s in steps
+                                 if s["name"] in CLASS_STEPS and s["status"] in ("done", "warning")}
+                                | inspect_classes(model, row["inputs"]))
+        row["divergence"] = (report.get("first_divergence") or {}).get("tf_tensor")
     if code == 0 and report:
-        row["check"], row["check_diff"] = independent_check(entry, corpus, out, report, report["rtol"],
-                                                            report["atol"])
+        row["check"], row["check_diff"] = independent_check(source, out, report.get("mode_switches") or {},
+                                                            report["rtol"], report["atol"])
     return row
 
 
@@ -212,68 +133,137 @@ def _why(row: dict[str, Any]) -> str:
     if row["exit"] == 0:
         return ", ".join(row.get("repairs", [])) or "-"
     if row.get("problems"):
-        return ", ".join(sorted(set(row["problems"])))
+        text = ", ".join(sorted(set(row["problems"])))
+        return text + (f" (first divergence {row['divergence']})" if row.get("divergence") else "")
     return row.get("error", "")[len("tfscout: error: "):][:90].replace("|", "/")
 
 
-def render(rows: list[dict[str, Any]]) -> str:
+def _confirmed(row: dict[str, Any]) -> bool:
+    return row["exit"] == 0 and row.get("verified") and row.get("check") == "match"
+
+
+def _plain_text(row: dict[str, Any]) -> str:
+    if row["plain"]:
+        return "match"
+    return "-" + (f" ({row['plain_why'][:50]})" if row.get("plain_why") else "")
+
+
+def render_set(title: str, rows: list[dict[str, Any]], plain_source: str) -> str:
     ours = [r for r in rows if r["exit"] == 0]
     plain = [r for r in rows if r["plain"]]
     lost = [r["id"] for r in plain if r["exit"] != 0]
     wrong = [r["id"] for r in ours if r.get("check") == "MISMATCH" or not r.get("verified")]
+    checkable = [r for r in rows if not str(r.get("check", "")).startswith("n/a")]
+    confirmed = [r for r in rows if _confirmed(r)]
+    classes: dict[str, list[str]] = {}
+    for r in ours:
+        for c in r.get("classes", []):
+            classes.setdefault(c, []).append(r["id"])
     table = markdown_table(
-        ["graph", "format", "plain tf2onnx", "tfscout convert", "max abs diff", "independent check", "s",
+        ["graph", "format", "plain tf2onnx", "tfscout convert", "max abs diff", "independent check", "classes", "s",
          "repairs / why not"],
-        [[r["id"], r["format"], "match" if r["plain"] else "-",
-          "verified (exit 0)" if r["exit"] == 0 else f"exit {r['exit']}",
+        [[r["id"], r["format"], _plain_text(r), "verified (exit 0)" if r["exit"] == 0 else f"exit {r['exit']}",
           "" if r.get("max_abs_diff") is None else f"{r['max_abs_diff']:.2g}",
           r.get("check", "") + ("" if r.get("check_diff") is None else f" ({r['check_diff']:.2g})"),
-          r["seconds"], _why(r)] for r in rows])
+          ", ".join(c.split()[0] for c in r.get("classes", [])), r["seconds"], _why(r)] for r in rows])
     lines = [
-        f"Autopilot (`tfscout convert MODEL -o OUT`, no names given) on {len(rows)} corpus graphs; "
-        f"{machine_description()}.",
+        f"### {title}",
         "",
-        f"- verified ONNX models: **tfscout {len(ours)}**, plain tf2onnx with the documented names "
-        f"{len(plain)}",
+        f"- verified ONNX models: **tfscout {len(ours)} of {len(rows)}**, plain tf2onnx with the documented names "
+        f"{len(plain)} ({plain_source})",
+        f"- verified and confirmed by the independent check: **{len(confirmed)} of {len(checkable)}** checkable "
+        f"graphs ({100 * len(confirmed) / max(len(checkable), 1):.0f}%; a graph is not checkable when its original "
+        "holds no trained values to compare with)",
         f"- graphs where plain tf2onnx matches TensorFlow but tfscout does not: **{len(lost)}**"
         + (f" ({', '.join(lost)})" if lost else ""),
         f"- exit 0 with a model that does not match TensorFlow (own check or the independent one): "
         f"**{len(wrong)}**" + (f" ({', '.join(wrong)})" if wrong else ""),
-        f"- independent check: {sum(r.get('check') == 'match' for r in ours)} match, "
-        f"{sum(str(r.get('check', '')).startswith('n/a') for r in ours)} not comparable "
-        "(no trained values to compare with)",
-        "",
-        table,
     ]
+    for name in sorted(classes):
+        lines.append(f"- class {name}: {len(classes[name])} verified graph(s) used it ({', '.join(classes[name])})")
+    lines += ["", table]
     return "\n".join(lines)
+
+
+def corpus_rows(args: argparse.Namespace, work: Path) -> list[dict[str, Any]]:
+    manifest = json.loads((args.corpus / "manifest.json").read_text())
+    rows = []
+    for entry in manifest:
+        if args.only and entry["id"] not in args.only:
+            continue
+        source = corpus_source(entry, args.corpus)
+        row = evaluate(entry["id"], entry["format"], args.corpus / entry["id"], source, work, args.timeout)
+        row["plain"] = plain_matches(entry)
+        rows.append(_progress(row))
+    return rows
+
+
+def devcorpus_rows(args: argparse.Namespace, work: Path) -> list[dict[str, Any]]:
+    from bench.devcorpus import find_truths
+
+    cache: dict[str, Any] = {}
+    if args.plain_cache and args.plain_cache.is_file():
+        cache = json.loads(args.plain_cache.read_text())
+    rows = []
+    for folder, truth in find_truths(args.devcorpus):
+        if args.only and truth.id not in args.only:
+            continue
+        source = devcorpus_source(folder, truth.format, truth.model)
+        if truth.id not in cache and args.no_plain:
+            cache[truth.id] = asdict(PlainResult(False, why="not run"))
+        if truth.id not in cache:
+            plain = plain_tf2onnx(source, truth.inputs, truth.outputs, dict(truth.mode_switches), 1e-3, 1e-4,
+                                  args.timeout)
+            cache[truth.id] = asdict(plain)
+            if args.plain_cache:
+                args.plain_cache.write_text(json.dumps(cache, indent=1))
+        plain = PlainResult(**cache[truth.id])
+        row = evaluate(truth.id, truth.format, folder / truth.model, source, work, args.timeout)
+        row["plain"], row["plain_why"] = plain.matches, plain.why
+        rows.append(_progress(row))
+    return rows
+
+
+def _progress(row: dict[str, Any]) -> dict[str, Any]:
+    print(f"{row['id']:48} plain={'match' if row['plain'] else '-':5} exit={row['exit']} "
+          f"check={row.get('check', '')} {row['seconds']}s {_why(row)[:80]}", flush=True)
+    return row
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", choices=("corpus", "devcorpus", "both"), default="both")
     parser.add_argument("--corpus", type=Path, default=default_corpus())
-    parser.add_argument("--only", help="comma-separated graph ids")
+    parser.add_argument("--devcorpus", type=Path, default=ROOT / "out" / "devcorpus")
+    parser.add_argument("--only", type=lambda s: set(s.split(",")), help="comma-separated graph ids")
     parser.add_argument("--timeout", type=float, default=600.0)
+    parser.add_argument("--plain-cache", type=Path, help="keep plain tf2onnx's development-corpus results here")
+    parser.add_argument("--no-plain", action="store_true", help="development corpus: do not run plain tf2onnx")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/ACCURACY.md alone")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
     args = parser.parse_args(argv)
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    manifest = json.loads((args.corpus / "manifest.json").read_text())
-    if args.only:
-        wanted = set(args.only.split(","))
-        manifest = [e for e in manifest if e["id"] in wanted]
-    rows = []
+    sections, all_rows = [], {}
     with tempfile.TemporaryDirectory(prefix="tfscout-accuracy-") as tmp:
-        for entry in manifest:
-            row = evaluate(entry, args.corpus, Path(tmp), args.timeout)
-            rows.append(row)
-            print(f"{row['id']:40} plain={'match' if row['plain'] else '-':5} exit={row['exit']} "
-                  f"check={row.get('check', '')} {row['seconds']}s {_why(row)[:80]}", flush=True)
-    markdown = render(rows)
+        if args.set in ("corpus", "both"):
+            rows = corpus_rows(args, Path(tmp))
+            all_rows["corpus"] = rows
+            sections.append(render_set(f"Third-party corpus ({len(rows)} graphs, `tests/corpus`)", rows,
+                                       "as the manifest records"))
+        if args.set in ("devcorpus", "both"):
+            rows = devcorpus_rows(args, Path(tmp))
+            all_rows["devcorpus"] = rows
+            sections.append(render_set(f"Development corpus ({len(rows)} generated graphs, `out/devcorpus`)", rows,
+                                       "run here on the truth's names"))
+    head = (f"Autopilot (`tfscout convert MODEL -o OUT`, no names given); {machine_description()}. Classes: the "
+            "conversions of issue 13 a graph needed (1 input shapes from consumers, 2 sample sizes the graph "
+            "accepts, 3 cut at ParseExample, 4 polyfilled ops, 5 PlaceholderWithDefault defaults).")
+    markdown = head + "\n\n" + "\n\n".join(sections)
     print(markdown)
-    if not args.no_write:
-        write_section("ACCURACY.md", "convert", "## Convert: tfscout autopilot vs plain tf2onnx\n\n" + markdown)
     if args.json:
-        args.json.write_text(json.dumps(rows, indent=1))
+        args.json.write_text(json.dumps(all_rows, indent=1))
+    if not args.no_write and args.set == "both" and not args.only:
+        write_section("ACCURACY.md", "convert", "## Convert: tfscout autopilot vs plain tf2onnx\n\n" + markdown)
     return 0
 
 

@@ -80,7 +80,7 @@ def test_print_flagged_by_the_pre_check_is_repaired_away(tf1_models: TF1Models, 
     assert run.returncode == 0, run.stdout + run.stderr
     data = json.loads(run.stdout)
     precheck = [s for s in data["steps"] if s["name"] == "pre-check"][0]
-    assert precheck["status"] == "warning" and "Print (1 node: unsupported)" in precheck["detail"]
+    assert precheck["status"] == "warning" and "Print (1 node: unsupported; convert will bypass it)" in precheck["detail"]
     assert data["verified"] is True
 
 

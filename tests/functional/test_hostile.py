@@ -24,7 +24,7 @@ import pytest
 from tests.conftest import ROOT, run_tfscout
 from tests.graphdefs import GraphBuilder
 from tests.hostile_models import RAW_GRAPHS, TF_GRAPHS, raw_data_read, raw_graphs
-from tfscout.inspector.graph import default_allowlist
+from tfscout.inspector.safety import default_allowlist
 
 pytestmark = pytest.mark.timeout(600)
 ALL_GRAPHS = {**TF_GRAPHS, **RAW_GRAPHS}

@@ -13,7 +13,7 @@ from tests.security import rawgraphs as rg
 from tests.security.hostile import BY_NAME, RAW_BUILDERS, Probe
 from tfscout.errors import UnsafeModelError
 from tfscout.inspector import Graph, SafetyVerdict, TensorRef, check_graph, inspect_model
-from tfscout.inspector.graph import default_allowlist
+from tfscout.inspector.safety import default_allowlist
 
 PROBE = Probe(Path("/nonexistent/outbox"), Path("/nonexistent/canary"), 9)
 

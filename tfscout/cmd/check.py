@@ -21,7 +21,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="extra opset domains to allow, as for tf2onnx's --extra_opset (e.g. ai.onnx.contrib:1)")
     p.add_argument("--confirm", action="store_true",
                    help="also convert the subgraph with tf2onnx for real and report any disagreement")
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
+    p.add_argument("--timeout", type=common.SECONDS, default=DEFAULT_TIMEOUT, metavar="S",
                    help="time limit of --confirm (seconds)")
     p.add_argument("--allow-unsafe", action="store_true",
                    help="let --confirm run ops not known to be safe (files, network, host code), with the "

@@ -4,10 +4,34 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from tfscout.defaults import DEFAULT_OPSET
+
+
+def finite_number(what: str, example: str, positive: bool = False) -> Callable[[str], float]:
+    """An argparse type: a finite number >= 0 (> 0 when ``positive``); nan, inf and negatives are a usage
+    error that says what to give instead."""
+    bound = "> 0" if positive else ">= 0"
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value) or value < 0 or (positive and value == 0):
+            raise argparse.ArgumentTypeError(f"{text!r} is not a finite number {bound} (give {what}, e.g. {example})")
+        return value
+
+    parse.__name__ = what
+    return parse
+
+
+TOLERANCE = finite_number("a tolerance", "1e-3")
+SECONDS = finite_number("a time limit in seconds", "600", positive=True)
 
 
 def add_model_argument(parser: argparse.ArgumentParser) -> None:

@@ -22,13 +22,13 @@ def add_conversion_options(p: argparse.ArgumentParser, verify: bool = True) -> N
                         "for models you trust (see docs/SECURITY.md)")
     p.add_argument("--switch", action="append", default=[], metavar="NAME=VALUE",
                    help="set a mode switch by hand, e.g. --switch keep_prob=1.0 --switch is_training=false")
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
+    p.add_argument("--timeout", type=common.SECONDS, default=DEFAULT_TIMEOUT, metavar="S",
                    help="time limit for each child process (TensorFlow, tf2onnx, onnxruntime); "
                         f"default {DEFAULT_TIMEOUT:g}")
     if verify:
-        p.add_argument("--rtol", type=float, default=DEFAULT_RTOL,
+        p.add_argument("--rtol", type=common.TOLERANCE, default=DEFAULT_RTOL,
                        help=f"relative tolerance (default {_exponent(DEFAULT_RTOL)})")
-        p.add_argument("--atol", type=float, default=DEFAULT_ATOL,
+        p.add_argument("--atol", type=common.TOLERANCE, default=DEFAULT_ATOL,
                        help=f"absolute tolerance (default {_exponent(DEFAULT_ATOL)})")
         p.add_argument("--sample", metavar="FILE.npz",
                        help="real inputs to compare on (keys: tensor names such as x:0); default: seeded random")

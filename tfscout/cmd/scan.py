@@ -32,7 +32,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--state", metavar="PATH", help="the state file (default: DIR/.tfscout-scan.jsonl)")
     p.add_argument("--opset", type=int, metavar="N",
                    help=f"ONNX opset to pre-check at (default {DEFAULT_OPSET})")
-    p.add_argument("--timeout", type=float, default=SCAN_TIMEOUT, metavar="S",
+    p.add_argument("--timeout", type=common.SECONDS, default=SCAN_TIMEOUT, metavar="S",
                    help=f"time limit per model, seconds (default {SCAN_TIMEOUT:g})")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     p.set_defaults(run=run, restart=False)

@@ -17,6 +17,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("onnx", metavar="MODEL.onnx", help="the ONNX model to check")
     common.add_interface_arguments(p)
     add_conversion_options(p)
+    p.add_argument("--bisect", action="store_true",
+                   help="compare TensorFlow and onnxruntime tensor by tensor along the path and report where they "
+                        "first part (done on its own when the outputs differ); writes a repro beside MODEL.onnx")
     common.add_output_format(p)
     p.set_defaults(run=run)
 
@@ -28,6 +31,6 @@ def run(args: argparse.Namespace) -> int:
         args.model, args.onnx, inputs=args.inputs, outputs=args.outputs, tags=common.tags_of(args),
         signature=args.signature, allow_unsafe=args.allow_unsafe, rtol=args.rtol, atol=args.atol,
         sample=args.sample, timeout=args.timeout, progress=stderr_progress(sys.stderr.isatty()),
-        switches=switches_of(args),
+        switches=switches_of(args), bisect=args.bisect,
     )
     return common.print_conversion(report, args.json)

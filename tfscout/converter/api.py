@@ -9,6 +9,7 @@ Problems the report can explain are returned in it; bad usage, unreadable models
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 import threading
@@ -28,10 +29,16 @@ from tfscout.converter.progress import Progress, check_cancel, line_forwarder, s
 from tfscout.converter.publish import publish
 from tfscout.converter.report import ConversionReport, FrozenGraph, TensorInfo
 from tfscout.converter.tf2onnx_driver import run_tf2onnx
-from tfscout.converter.verify import check_and_compare, describe, write_constant_model
+from tfscout.converter.verify import (
+    OnnxCheck,
+    check_and_compare,
+    describe,
+    find_divergence,
+    write_constant_model,
+)
 from tfscout.defaults import DEFAULT_ATOL, DEFAULT_RTOL, DEFAULT_TIMEOUT
 from tfscout.errors import UnknownNameError, UsageError, require
-from tfscout.inspector import CONVERTING, FREEZING, SafetyVerdict, inspect_model, shape_suffix
+from tfscout.inspector import CONVERTING, FREEZING, SafetyVerdict, inspect_model, remedy_text, shape_suffix
 from tfscout.procs import run_function
 
 SEED = 0
@@ -40,6 +47,15 @@ SEED = 0
 def _require_converter() -> None:
     for module in ("tensorflow", "tf2onnx", "onnx", "onnxruntime", "numpy"):
         require(module, "convert")
+
+
+def check_limits(rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_ATOL, timeout: float = DEFAULT_TIMEOUT) -> None:
+    """Tolerances are finite and >= 0, time limits finite and > 0: a NaN tolerance passes every comparison and
+    a NaN time limit never fires."""
+    for name, value, positive in (("rtol", rtol, False), ("atol", atol, False), ("timeout", timeout, True)):
+        if not math.isfinite(value) or value < 0 or (positive and value == 0):
+            raise UsageError(f"--{name} {value} is not a finite number {'> 0' if positive else '>= 0'}",
+                             "give a tolerance such as 1e-3" if name != "timeout" else "give seconds, such as 600")
 
 
 def _plan(path: str | Path, inputs: str | list[str] | None, outputs: str | list[str] | None,
@@ -78,7 +94,8 @@ def _precheck_step(report: ConversionReport, plan: ConversionPlan) -> None:
                         f"opset {plan.opset}")
         return
     ops = ", ".join(f"{u.op} ({len(u.nodes)} node{'s' if len(u.nodes) != 1 else ''}: {u.status.replace('_', ' ')}"
-                    + (f" {u.min_opset}" if u.status == "needs_opset" and u.min_opset else "") + ")"
+                    + (f" {u.min_opset}" if u.status == "needs_opset" and u.min_opset else "")
+                    + (f"; {remedy_text(u.remedy).split(' (')[0]}" if u.remedy else "") + ")"
                     for u in plan.blocking)
     report.add_step("inspect", "pre-check", "warning",
                     f"on the original graph, tf2onnx will not convert {ops}; the repairs below may remove some "
@@ -102,6 +119,17 @@ def _absorb_frozen(report: ConversionReport, frozen: FrozenGraph) -> None:
     report.inputs = list(frozen.inputs)
     report.outputs = list(frozen.outputs)
     report.structure.tensorflow = frozen.structure
+    report.polyfilled = dict(frozen.polyfilled)
+
+
+def _diagnose(report: ConversionReport, frozen: FrozenGraph, check: OnnxCheck, onnx_file: Path, beside: Path,
+              work: Path, timeout: float, cancel: threading.Event | None, always: bool = False) -> None:
+    """On a mismatch (or when asked), find where TensorFlow and onnxruntime first part."""
+    mismatch = any(p.kind == "mismatch" for p in report.problems)
+    if not (mismatch or (always and check.session_error is None and check.checker_error is None)):
+        return
+    sample = check.failed_sample if check.failed_sample is not None else len(frozen.samples) - 1
+    find_divergence(report, frozen, onnx_file, beside, report.rtol, report.atol, sample, work, timeout, cancel)
 
 
 def convert_model(path: str | Path, out: str | Path, inputs: str | list[str] | None = None,
@@ -118,6 +146,7 @@ def convert_model(path: str | Path, out: str | Path, inputs: str | list[str] | N
     child process. ``switches`` ({"keep_prob:0": 1.0}) sets mode switch values by hand.
     """
     start = time.monotonic()
+    check_limits(rtol, atol, timeout)
     _require_converter()
     out_path = check_output_path(out, force)
     sample = _absolute(sample)
@@ -145,8 +174,9 @@ def convert_model(path: str | Path, out: str | Path, inputs: str | list[str] | N
             check_cancel(cancel, "the conversion")
             say(progress, "validate", "onnx.checker (full check) and an onnxruntime session")
             clock = time.monotonic()
-            check_and_compare(report, frozen, onnx_tmp, rtol, atol, timeout, cancel, progress)
+            check = check_and_compare(report, frozen, onnx_tmp, rtol, atol, timeout, cancel, progress)
             report.timings["check"] = time.monotonic() - clock
+            _diagnose(report, frozen, check, onnx_tmp, out_path, work, timeout, cancel)
         if onnx_tmp.is_file() and (report.verified or keep_unverified) and not _fatal(report):
             say(progress, "write", f"writing {out_path}")
             publish(onnx_tmp, out_path, force)
@@ -177,6 +207,7 @@ def freeze_model(path: str | Path, out: str | Path, inputs: str | list[str] | No
                  cancel: threading.Event | None = None, switches: dict[str, Any] | None = None) -> ConversionReport:
     """Freeze (and repair) the inference graph of a TF1 model into a binary GraphDef at ``out``."""
     start = time.monotonic()
+    check_limits(timeout=timeout)
     require("tensorflow", "convert")
     require("numpy", "convert")
     out_path = check_output_path(out, force)
@@ -202,13 +233,16 @@ def verify_model(path: str | Path, onnx_path: str | Path, inputs: str | list[str
                  signature: str | None = None, allow_unsafe: bool = False, rtol: float = DEFAULT_RTOL,
                  atol: float = DEFAULT_ATOL, sample: str | Path | None = None, timeout: float = DEFAULT_TIMEOUT,
                  progress: Progress | None = None, cancel: threading.Event | None = None,
-                 switches: dict[str, Any] | None = None) -> ConversionReport:
+                 switches: dict[str, Any] | None = None, bisect: bool = False) -> ConversionReport:
     """Compare any ONNX model with the TF1 model it came from, on the same seeded inputs.
 
     The inputs and outputs default to the ONNX model's own names (TensorFlow tensor names such as
-    ``x:0``); pass ``inputs``/``outputs`` when the ONNX names differ from the graph's.
+    ``x:0``); pass ``inputs``/``outputs`` when the ONNX names differ from the graph's. On a mismatch, or
+    always with ``bisect``, the tensors along the path are compared to find where the two first part
+    (``first_divergence``), and a repro is written beside the ONNX file.
     """
     start = time.monotonic()
+    check_limits(rtol, atol, timeout)
     _require_converter()
     onnx_file = Path(onnx_path).absolute()
     sample = _absolute(sample)
@@ -241,6 +275,7 @@ def verify_model(path: str | Path, onnx_path: str | Path, inputs: str | list[str
         _absorb_frozen(report, frozen)
         if Path(frozen.path).is_file():
             check_cancel(cancel, "the verification")
-            check_and_compare(report, frozen, onnx_file, rtol, atol, timeout, cancel, progress)
+            check = check_and_compare(report, frozen, onnx_file, rtol, atol, timeout, cancel, progress)
+            _diagnose(report, frozen, check, onnx_file, onnx_file, work, timeout, cancel, always=bisect)
     report.seconds = time.monotonic() - start
     return report

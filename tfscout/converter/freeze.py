@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from tfscout.converter.lookups import save_tables
 from tfscout.converter.plan import ConversionPlan, PlannedInput
 from tfscout.converter.progress import child_progress
 from tfscout.converter.report import FrozenGraph, ModelStructure, Problem, TensorInfo
@@ -20,14 +21,16 @@ from tfscout.converter.surgery import (
     CheckpointValues,
     GraphEdit,
     SurgeryLog,
+    apply_polyfills,
     checkpoint_prefix_for,
+    constant_tables,
     cut_inputs,
     freeze_variables,
     node_of,
     repair_graph,
     saver_keys,
 )
-from tfscout.converter.verify import load_sample, seeded_feeds, shape_for_unknown_rank
+from tfscout.converter.verify import ParsedInputs, run_reference
 from tfscout.inspector import Graph, check_graph, load_source, optypes
 from tfscout.procs import SANDBOX_ENV
 
@@ -156,12 +159,12 @@ def build_inference_graph(plan: ConversionPlan, out_path: str, work_dir: str, re
     freeze_variables(edit, keys, values, plan.model, log, original, plan.allow_unsafe)
     _strip_placement(edit)
     _check_safety(edit, plan)
+    tables = constant_tables(edit, original, log)
     inputs = _drop_unused_inputs(edit, inputs, log)
+    _unknown_ranks(inputs, log)
     result = FrozenGraph(path="", steps=log.steps, warnings=log.warnings, feed_names=dict(log.feed_names))
     try:
         graph = _import(edit.serialize())
-        if _settle_unknown_ranks(edit, graph, inputs, log):
-            graph = _import(edit.serialize())
     except Exception as exc:  # noqa: BLE001 - TF raises many types; all mean "cannot load"
         result.problems.append(Problem("tf_load", f"TensorFlow cannot load the frozen graph: {_first_line(exc)}",
                                        "choose other --inputs/--outputs; the graph may use ops this "
@@ -170,7 +173,9 @@ def build_inference_graph(plan: ConversionPlan, out_path: str, work_dir: str, re
         result.outputs = list(plan.outputs)
         return result
     Path(out_path).write_bytes(edit.serialize())
-    result.path = out_path
+    result.path = result.tf2onnx_path = out_path
+    if tables:
+        result.tables_path = save_tables(tables, Path(work_dir) / "tables.npz")
     feeds = [graph.get_tensor_by_name(log.feed_names[i.name]) for i in inputs]
     result.inputs = [TensorInfo(i.name, i.dtype or t.dtype.name, _merge_shape(i.shape, _tf_shape(t)))
                      for i, t in zip(inputs, feeds, strict=True)]
@@ -181,7 +186,9 @@ def build_inference_graph(plan: ConversionPlan, out_path: str, work_dir: str, re
     result.structure = _structure(graph, result.inputs, result.outputs)
     if reference:
         child_progress("reference", "running the frozen graph in TensorFlow on seeded inputs")
-        _reference(graph, result, feeds, fetches, Path(work_dir), sample, seed)
+        parsed = ParsedInputs(original.serialize(), inputs) if sample is None else None
+        run_reference(graph, result, feeds, fetches, Path(work_dir), sample, seed, _first_line, parsed)
+        _polyfilled_copy(edit, result, Path(work_dir), log)
     return result
 
 
@@ -210,6 +217,25 @@ def freeze_for_tf2onnx(plan: ConversionPlan, out_path: str) -> FrozenGraph:
                        warnings=log.warnings)
 
 
+def _polyfilled_copy(edit: GraphEdit, result: FrozenGraph, work: Path, log: SurgeryLog) -> None:
+    """What tf2onnx converts: the frozen graph with the ops it lacks rewritten (TensorFlow's answers
+    come from the frozen graph itself, so verification compares the polyfills with the original ops)."""
+    result.polyfilled = apply_polyfills(edit, log)  # its step lands in result.steps (the same list)
+    if result.polyfilled:
+        path = work / "frozen_polyfilled.pb"
+        path.write_bytes(edit.serialize())
+        result.tf2onnx_path = str(path)
+
+
+def _unknown_ranks(inputs: list[PlannedInput], log: SurgeryLog) -> None:
+    """Inputs whose rank neither the graph nor their consumers tell are fed as scalars; say so."""
+    unknown = [i.name for i in inputs if i.shape is None]
+    if unknown:
+        log.step("freeze", "inputs of unknown rank", "warning",
+                 f"neither the graph nor the consumers of {', '.join(unknown)} tell their rank: they are fed as "
+                 "scalars (give shapes as --inputs 'x:0[1,28,28,1]')", unknown)
+
+
 def _drop_unused_inputs(edit: GraphEdit, inputs: list[PlannedInput], log: SurgeryLog) -> list[PlannedInput]:
     """Inputs the outputs do not need are not inputs of the frozen graph (nor of the ONNX model)."""
     kept = [i for i in inputs if node_of(log.feed_names.get(i.name, i.name)) in edit]
@@ -220,23 +246,6 @@ def _drop_unused_inputs(edit: GraphEdit, inputs: list[PlannedInput], log: Surger
         log.step("freeze", "inputs the outputs do not need", "warning",
                  f"{', '.join(unused)} not needed by the outputs: left out of the model", unused)
     return kept
-
-
-def _settle_unknown_ranks(edit: GraphEdit, graph: Any, inputs: list[PlannedInput], log: SurgeryLog) -> bool:
-    """Give inputs of unknown rank the shape their consumers ask for, so tf2onnx and the feeds agree."""
-    settled = []
-    for spec in inputs:
-        if spec.shape is not None:
-            continue
-        feed = log.feed_names[spec.name]
-        shape, why = shape_for_unknown_rank(graph.get_tensor_by_name(feed))
-        spec.shape = shape
-        edit.set_shape_attr(edit.nodes[node_of(feed)], "shape", shape)
-        settled.append(f"{spec.name}{shape} ({why})")
-    if settled:
-        log.step("freeze", "shape of inputs of unknown rank", "warning",
-                 "the graph does not say; declared as " + "; ".join(settled), [s.split("[")[0] for s in settled])
-    return bool(settled)
 
 
 def _has_variables(edit: GraphEdit) -> bool:
@@ -264,41 +273,3 @@ def _first_line(exc: BaseException) -> str:
         elif line and not _TF_NOISE.match(line):
             return (f"at node {node}: {line}" if node else line)[:400]
     return text.splitlines()[0][:400]
-
-
-def _reference(graph: Any, result: FrozenGraph, feeds: list[Any], fetches: list[Any], work: Path,
-               sample: str | None, seed: int) -> None:
-    import numpy as np
-    import tensorflow as tf
-
-    attempts = [False, True] if sample is None else [False]
-    error = ""
-    for small in attempts:
-        values = load_sample(sample, result.inputs) if sample else seeded_feeds(result.inputs, feeds, seed, small)
-        try:
-            with tf.compat.v1.Session(graph=graph) as sess:
-                outputs = sess.run(fetches, feed_dict=dict(zip(feeds, values, strict=True)))
-        except Exception as exc:  # noqa: BLE001 - any TF runtime error: try smaller shapes, then report
-            error = _first_line(exc)
-            continue
-        feeds_path, ref_path = work / "feeds.npz", work / "reference.npz"
-        feed_arrays: dict[str, Any] = {f"in_{k}": v for k, v in enumerate(values)}
-        out_arrays: dict[str, Any] = {f"out_{k}": np.asarray(v) for k, v in enumerate(outputs)}
-        np.savez(feeds_path, **feed_arrays)
-        np.savez(ref_path, **out_arrays)
-        result.feeds_path, result.reference_path = str(feeds_path), str(ref_path)
-        shapes = ", ".join(f"{i.name}{list(np.shape(v))}" for i, v in zip(result.inputs, values, strict=True))
-        how = f"the sample {sample}" if sample else f"seeded random inputs (seed {seed})"
-        result.steps.append(_step("reference", "run TensorFlow", "done", f"{how}: {shapes}"))
-        return
-    result.steps.append(_step("reference", "run TensorFlow", "failed", error))
-    result.problems.append(Problem("tf_run", f"TensorFlow could not run the frozen graph on "
-                                   f"{'the sample' if sample else 'seeded inputs'}: {error}",
-                                   "pass real inputs with --sample file.npz, or give input shapes as "
-                                   "--inputs 'x:0[1,28,28,1]'"))
-
-
-def _step(stage: str, name: str, status: str, detail: str) -> Any:
-    from tfscout.converter.report import Step
-
-    return Step(stage, name, status, detail)

@@ -60,6 +60,30 @@ def _structure_lines(report: ConversionReport) -> list[str]:
     return lines
 
 
+def _divergence_lines(report: ConversionReport) -> list[str]:
+    d = report.first_divergence
+    if d is None:
+        return []
+    if not d.tf_tensor:
+        return ["", f"where the numbers part: {d.note}"]
+    diff = "n/a" if d.max_abs_diff is None else f"{d.max_abs_diff:.3g}"
+    rel = "n/a" if d.max_rel_diff is None else f"{d.max_rel_diff:.3g}"
+    lines = ["", f"where the numbers part ({d.sample}; {d.compared} tensors compared):",
+             f"  first at {d.tf_tensor} ({d.tf_op}), ONNX node {d.onnx_node}: max abs {diff}, max rel {rel}"]
+    lines.extend(f"  repro {key}: {path}" for key, path in d.repro.items())
+    return lines
+
+
+def _latency_lines(report: ConversionReport) -> list[str]:
+    lat = report.latency
+    if lat is None or lat.onnxruntime_ms is None or lat.tensorflow_ms is None:
+        return []
+    faster = f", {lat.speedup:.2g}x" if lat.speedup else ""
+    return ["", f"latency (median of {lat.runs} runs after {lat.warmup} warm-up, {lat.threads} intra-op "
+                f"thread{'s' if lat.threads != 1 else ''}, {lat.batch}): onnxruntime {lat.onnxruntime_ms:.3g} ms, "
+                f"TensorFlow {lat.tensorflow_ms:.3g} ms{faster}"]
+
+
 def report_text(report: ConversionReport, color: bool = False) -> str:
     def paint(text: str, code: str) -> str:
         return f"\033[{code}m{text}\033[0m" if color else text
@@ -86,7 +110,15 @@ def report_text(report: ConversionReport, color: bool = False) -> str:
             rel = "n/a" if e.max_rel_diff is None else f"{e.max_rel_diff:.3g}"
             verdict = paint("match", "32") if e.ok else paint("MISMATCH", "31")
             lines.append(f"  {e.name}: max abs {diff}, max rel {rel}, {e.mismatched}/{e.total} beyond "
-                         f"tolerance: {verdict}" + (f" ({e.note})" if e.note else ""))
+                         f"tolerance: {verdict}" + (f" ({e.note})" if e.note else "")
+                         + (f" [{e.sample}]" if e.sample else ""))
+    lines.extend(_divergence_lines(report))
+    lines.extend(_latency_lines(report))
+    if report.polyfilled:
+        lines.append("")
+        lines.append("polyfilled (rewritten into ops tf2onnx converts, compared with TensorFlow's own ops): "
+                     + ", ".join(f"{op} ({len(nodes)} node{'s' if len(nodes) != 1 else ''})"
+                                 for op, nodes in sorted(report.polyfilled.items())))
     if report.problems:
         lines.append("")
         lines.append(paint("problems:", "31"))

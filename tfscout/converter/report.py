@@ -56,6 +56,50 @@ class OutputError:
     tf_dtype: str | None = None
     onnx_dtype: str | None = None
     note: str = ""
+    sample: str = ""  # which sample it was measured on ("batch 3, signed and large values")
+
+
+@dataclass
+class Divergence:
+    """Where TensorFlow and onnxruntime first part along the path: the earliest tensor that differs
+    while everything it is computed from still matches."""
+
+    tf_tensor: str
+    tf_op: str
+    onnx_node: str
+    max_abs_diff: float | None
+    max_rel_diff: float | None
+    compared: int = 0  # tensors compared on both sides
+    sample: str = ""
+    note: str = ""
+    repro: dict[str, str] = field(default_factory=dict)  # what was written: graph, onnx, inputs -> path
+
+
+@dataclass
+class Latency:
+    """How long one run of the same batch takes: the median of ``runs`` timed runs after ``warmup``."""
+
+    onnxruntime_ms: float | None = None
+    tensorflow_ms: float | None = None
+    runs: int = 0
+    warmup: int = 0
+    threads: int = 0
+    batch: str = ""  # the inputs' shapes
+
+    @property
+    def speedup(self) -> float | None:
+        if not self.onnxruntime_ms or not self.tensorflow_ms:
+            return None
+        return self.tensorflow_ms / self.onnxruntime_ms
+
+
+@dataclass
+class Sample:
+    """One set of inputs TensorFlow answered (written by the freeze child)."""
+
+    label: str
+    feeds_path: str
+    reference_path: str
 
 
 @dataclass
@@ -105,6 +149,9 @@ class ConversionReport:
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage: freeze, tf2onnx, check
     warnings: list[str] = field(default_factory=list)
+    first_divergence: Divergence | None = None
+    latency: Latency | None = None
+    polyfilled: dict[str, list[str]] = field(default_factory=dict)  # op type -> nodes rewritten before tf2onnx
 
     @property
     def exit_code(self) -> int:
@@ -146,6 +193,17 @@ class FrozenGraph:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     structure: ModelStructure = field(default_factory=ModelStructure)
-    feeds_path: str | None = None
-    reference_path: str | None = None
+    samples: list[Sample] = field(default_factory=list)
     needs_contrib: bool = False
+    tf_latency: Latency | None = None  # TensorFlow's, on the last sample
+    polyfilled: dict[str, list[str]] = field(default_factory=dict)
+    tf2onnx_path: str = ""  # what tf2onnx converts: ``path`` with the polyfills applied (``path`` when none)
+    tables_path: str | None = None  # the contents of vocabulary tables filled from constants (.npz)
+
+    @property
+    def feeds_path(self) -> str | None:
+        return self.samples[0].feeds_path if self.samples else None
+
+    @property
+    def reference_path(self) -> str | None:
+        return self.samples[0].reference_path if self.samples else None

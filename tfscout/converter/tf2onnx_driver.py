@@ -2,6 +2,11 @@
 
 tf2onnx's exit code is not trusted: it exits 0 with unsupported ops left in the model. Every
 ``is not supported`` line, every ``Failed to convert node`` and any traceback is a failure.
+
+tf2onnx converts a lookup in a vocabulary table only when it knows the table's contents, which it reads
+from a SavedModel it loads itself and never from a GraphDef. When the frozen graph has such tables, the
+same command runs through this module's ``main``, which hands tf2onnx the contents tfscout read from the
+graph's constants (``--tables FILE.npz --`` before tf2onnx's own arguments).
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ import shlex
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 from tfscout.converter.report import ConversionReport, FrozenGraph
 from tfscout.converter.tf2onnx_log import Tf2onnxLog, parse_tf2onnx_log
@@ -22,7 +28,10 @@ CONTRIB_OPSET = "ai.onnx.contrib:1"
 def frozen_graph_argv(frozen: FrozenGraph, onnx_path: Path, opset: int) -> list[str]:
     """The full command line: inputs with every known dimension inline, ports on every name."""
     feeds = [frozen.feed_names.get(i.name, i.name) for i in frozen.inputs]
-    argv = [sys.executable, "-m", "tf2onnx.convert", "--graphdef", frozen.path]
+    head = [sys.executable, "-m", "tf2onnx.convert"]
+    if frozen.tables_path:
+        head = [sys.executable, "-m", "tfscout.converter.tf2onnx_driver", "--tables", frozen.tables_path, "--"]
+    argv = [*head, "--graphdef", frozen.tf2onnx_path or frozen.path]
     if frozen.inputs:
         argv += ["--inputs", ",".join(feed + shape_suffix(i.shape) for feed, i in zip(feeds, frozen.inputs,
                                                                                        strict=True))]
@@ -99,8 +108,42 @@ def run_tf2onnx(report: ConversionReport, frozen: FrozenGraph, onnx_path: Path, 
                 cancel: threading.Event | None, network: bool = False) -> CompletedRun:
     """tf2onnx on the frozen graph, with no network unless ``network`` (``--allow-unsafe``)."""
     argv = frozen_graph_argv(frozen, onnx_path, opset)
-    report.tf2onnx_command = " ".join(shlex.quote(a) for a in ["python"] + argv[1:])
+    shown = argv[1:] if not frozen.tables_path else ["-m", "tf2onnx.convert", *argv[argv.index("--") + 1:]]
+    report.tf2onnx_command = " ".join(shlex.quote(a) for a in ["python", *shown])
+    if frozen.tables_path:
+        report.tf2onnx_command += "  # with the vocabulary tables' contents, which its command line cannot take"
     run = run_command(argv, timeout=timeout, cancel=cancel, network=network)
     log = parse_tf2onnx_log(run.lines)
     judge_run(report, run, log, onnx_path, timeout)
     return run
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m tfscout.converter.tf2onnx_driver --tables FILE.npz -- TF2ONNX_ARGS``: tf2onnx's own command
+    line, with the tables' contents given to its conversion."""
+    import functools
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) < 3 or args[0] != "--tables" or args[2] != "--":
+        sys.stderr.write("usage: python -m tfscout.converter.tf2onnx_driver --tables FILE.npz -- TF2ONNX_ARGS\n")
+        return 2
+    import tf2onnx.convert
+
+    from tfscout.converter.lookups import load_tables
+
+    tables = {shared: (keys, values) for shared, keys, values in load_tables(args[1]).values()}
+    convert = tf2onnx.convert._convert_common  # noqa: SLF001 - the one place the tables can be handed in
+
+    @functools.wraps(convert)
+    def with_tables(*a: Any, **kw: Any) -> Any:
+        kw["initialized_tables"] = {**tables, **(kw.get("initialized_tables") or {})}
+        return convert(*a, **kw)
+
+    tf2onnx.convert._convert_common = with_tables  # noqa: SLF001
+    sys.argv = ["tf2onnx.convert", *args[3:]]
+    tf2onnx.convert.main()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

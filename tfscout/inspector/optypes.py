@@ -167,6 +167,13 @@ IDENTITY_AT_INFERENCE_OPS = frozenset({"Print", "CheckNumerics", "CheckNumericsV
 # The debug ops the converter turns into Identity (the others tf2onnx converts itself).
 BYPASSED_DEBUG_OPS = frozenset({"Print"}) | CHECK_NUMERICS_OPS
 NO_DATA_OPS = frozenset({"NoOp", "ControlTrigger"})
+# Ops tf2onnx 1.17 lacks that ONNX expresses exactly: convert rewrites them into ops tf2onnx converts
+# (tfscout/converter/surgery/polyfills.py holds the rewrites; a test keeps the two equal).
+POLYFILLED_OPS = frozenset({
+    "Log1p", "Expm1", "Erfc", "Xlogy", "Xlog1py", "Xdivy", "MulNoNan", "Inv", "Mod", "TruncateMod",
+    "ApproximateEqual", "Bucketize", "L2Loss", "EuclideanNorm", "Reverse", "Snapshot", "PreventGradient",
+    "AccumulateNV2",
+})
 # Ops that run host Python: no ONNX equivalent can exist.
 # Ops that run a GraphDef serialized in a string tensor: op -> the input that holds it.
 GRAPH_RUNNING_OPS: dict[str, int] = {"DatasetFromGraph": 0}
@@ -190,6 +197,8 @@ DECODE_OPS = frozenset({
     "ParseSequenceExample", "ParseSequenceExampleV2", "ParseSingleSequenceExample", "ParseTensor",
     "ReadFile", "ReaderRead", "ReaderReadV2", "ReaderReadUpTo", "ReaderReadUpToV2",
 })
+# Parsing serialized tf.Examples (Estimator and TFX serving inputs): cut at their outputs.
+PARSE_EXAMPLE_OPS = frozenset({"ParseExample", "ParseExampleV2", "ParseSingleExample"})
 # The image decoders whose output is [height, width, channels].
 IMAGE_DECODE_OPS = frozenset({"DecodeJpeg", "DecodeAndCropJpeg", "DecodePng", "DecodeBmp", "DecodeImage",
                               "DecodeWebP"})

@@ -60,6 +60,7 @@ class OpIssue:
     min_opset: int | None = None
     hint: str = ""
     domain: str | None = None
+    remedy: str | None = None  # what `tfscout convert` does about it: polyfill | bypass (None: nothing)
 
     @property
     def blocks(self) -> bool:

@@ -1,22 +1,47 @@
 """Seeded inputs for verification: random by dtype and shape, or read from a ``--sample`` .npz.
 
-Unknown dimensions become 1 for the first (batch) dimension and 32 elsewhere (a decoded [H, W, C]
-image gets 32 x 32). An input of unknown
-rank takes the shape its first Reshape asks for, or the rank a MatMul needs. Integers that index a
-table (Gather, embedding lookups, OneHot) stay below its size. Runs in the freeze child, with the
-frozen graph imported into TensorFlow.
+A single sample at batch 1 of small non-negative numbers hides a transposed or cut output and the sign
+rules of floor division, so every sample mixes signs and zeros, and the second one adds large
+magnitudes at a batch of :data:`BATCH` wherever the batch dimension is free (:class:`Draw` says how a
+sample is drawn). Shapes come from the plan (the inspector filled in what the graph leaves open); a
+dimension still free takes the batch size when it is the first one of a batch-first input, else the
+probed size (see :mod:`.sizes`). Integers that index a table (Gather, embedding lookups, OneHot) stay
+below its size; a string input that feeds ParseExample gets serialized tf.Examples of its feature spec
+(:mod:`.examples`). Runs in the freeze child, with the frozen graph imported into TensorFlow.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from tfscout.converter.report import TensorInfo
 from tfscout.errors import UsageError
 from tfscout.inspector import optypes
 
+BATCH = 3
 UNKNOWN_DIM = 32
 INT_HIGH = 8
+WIDE_INT = 1000
+WIDE_FLOAT = 100.0
+# Values every signed sample holds (at the front), so that sign rules always show: -7 // 3 = -3.
+SIGNED_INTS = (-7, 0, 7, -1, 3)
+SIGNED_FLOATS = (-0.7, 0.0, 0.7, -1.0)
+
+
+@dataclass(frozen=True)
+class Draw:
+    """How one sample is drawn: its batch size, the size of other free dimensions, and its values
+    (``signed``: small with both signs and zeros; ``wide``: ``signed`` plus large magnitudes;
+    ``non_negative``: what some graphs insist on, such as lengths)."""
+
+    batch: int = 1
+    size: int = UNKNOWN_DIM
+    values: str = "signed"
+
+    def describe(self) -> str:
+        return {"signed": "signed values", "wide": "signed and large values",
+                "non_negative": "non-negative values"}[self.values]
 
 
 def _consumers(tensor: Any, limit: int = 6) -> list[tuple[Any, int]]:
@@ -57,53 +82,89 @@ def _index_bound(tensor: Any) -> int | None:
     return min(bounds) if bounds else None
 
 
-def shape_for_unknown_rank(tensor: Any) -> tuple[list[int], str]:
-    """A shape for an input of unknown rank (-1 for unknown dimensions), and where it came from."""
-    from tensorflow.python.framework import tensor_util
-
-    for op, k in _consumers(tensor, limit=2):
-        if op.type == "Reshape" and k == 0:
-            target = tensor_util.constant_value_as_shape(op.inputs[1])
-            if target.rank is not None:
-                return [d if d is not None and d >= 0 else -1 for d in target.as_list()], \
-                    f"the shape its Reshape {op.name} asks for"
-        if op.type in optypes.MATMUL_OPS:
-            return ([-1, -1] if k < 2 else [-1]), f"the rank {op.type} {op.name} needs"
-        if op.type == "BiasAdd":
-            return ([-1] if k == 1 else [-1, -1]), f"the rank BiasAdd {op.name} needs"
-    return [], "no consumer tells its rank: a scalar"
-
-
-def _is_image_hwc(shape: list[int]) -> bool:
+def is_image_hwc(shape: list[int]) -> bool:
     """[H, W, C] with a known channel count and unknown height and width (a decoded image)."""
     return len(shape) == 3 and shape[2] in (1, 3, 4) and shape[0] < 0 and shape[1] < 0
 
 
-def concrete_shape(info: TensorInfo, tensor: Any, small: bool = False) -> list[int]:
-    """Unknown dimensions: 1 for the batch (first) dimension, UNKNOWN_DIM elsewhere; all 1 when ``small``."""
-    shape = info.shape if info.shape is not None else shape_for_unknown_rank(tensor)[0]
-    batch_first = not _is_image_hwc(shape)
-    return [d if d >= 0 else (1 if (k == 0 and batch_first) or small or info.shape is None else UNKNOWN_DIM)
-            for k, d in enumerate(shape)]
+def has_free_batch(info: TensorInfo) -> bool:
+    shape = info.shape
+    return bool(shape) and shape is not None and shape[0] < 0 and not is_image_hwc(shape)
 
 
-def random_feed(info: TensorInfo, tensor: Any, rng: Any, small: bool = False) -> Any:
+def has_free_size(info: TensorInfo) -> bool:
+    """Whether a dimension other than the batch is free (the probed size fills it)."""
+    shape = info.shape or []
+    first = 0 if is_image_hwc(shape) else 1
+    return any(d < 0 for d in shape[first:])
+
+
+def concrete_shape(info: TensorInfo, draw: Draw) -> list[int]:
+    """Free dimensions: the batch size for the first one of a batch-first input, ``draw.size`` elsewhere."""
+    shape = info.shape if info.shape is not None else []
+    batch_first = not is_image_hwc(shape)
+    return [d if d >= 0 else (draw.batch if k == 0 and batch_first else draw.size) for k, d in enumerate(shape)]
+
+
+def _plant(array: Any, edges: tuple[Any, ...]) -> Any:
+    flat = array.reshape(-1)
+    n = min(len(edges), flat.size)
+    flat[:n] = edges[:n]
+    return flat.reshape(array.shape)
+
+
+def _integers(dtype: str, shape: list[int], rng: Any, draw: Draw, bound: int | None) -> Any:
     import numpy as np
 
-    shape = concrete_shape(info, tensor, small)
+    info = np.iinfo(np.dtype(dtype))
+    if bound is not None:
+        return rng.integers(0, max(bound, 1), size=shape).astype(dtype)
+    if dtype == "uint8":  # pixels: the whole range
+        return rng.integers(0, 256, size=shape).astype(dtype)
+    if draw.values == "non_negative" or info.min == 0:
+        return rng.integers(0, INT_HIGH, size=shape).astype(dtype)
+    values = rng.integers(max(-INT_HIGH, info.min), min(INT_HIGH, info.max) + 1, size=shape)
+    edges: tuple[int, ...] = SIGNED_INTS
+    if draw.values == "wide":
+        big = min(WIDE_INT, info.max)
+        edges = (*SIGNED_INTS, big, -big)
+        values = np.where(rng.random(size=shape) < 0.25, rng.integers(-big, big + 1, size=shape), values)
+    return _plant(values.astype(dtype), edges)
+
+
+def _floats(dtype: str, shape: list[int], rng: Any, draw: Draw) -> Any:
+    import numpy as np
+
+    kind = "float32" if dtype == "bfloat16" else dtype
+    if draw.values == "non_negative":
+        return rng.uniform(0.0, 1.0, size=shape).astype(kind)
+    values = rng.uniform(-1.0, 1.0, size=shape)
+    edges: tuple[float, ...] = SIGNED_FLOATS
+    if draw.values == "wide":
+        magnitude = np.exp(rng.uniform(0.0, np.log(WIDE_FLOAT), size=shape)) * rng.choice([-1.0, 1.0], size=shape)
+        values = np.where(rng.random(size=shape) < 0.25, magnitude, values)
+        edges = (*SIGNED_FLOATS, WIDE_FLOAT, -WIDE_FLOAT)
+    return _plant(values.astype(kind), edges)
+
+
+def random_feed(info: TensorInfo, tensor: Any, rng: Any, draw: Draw) -> Any:
+    import numpy as np
+
+    from tfscout.converter.verify.examples import parse_spec, serialized_examples
+
+    shape = concrete_shape(info, draw)
     dtype = info.dtype or "float32"
     if dtype == "bool":
         return rng.integers(0, 2, size=shape).astype(np.bool_)
     if dtype == "string":
+        spec = parse_spec(tensor)
+        if spec is not None:
+            return serialized_examples(spec, shape, rng, draw)
         return np.full(shape, b"tfscout", dtype=object)
-    if dtype in ("uint8", "int8"):  # pixels or quantised values: the whole range
-        low, high = (0, 256) if dtype == "uint8" else (-128, 128)
-        return rng.integers(low, high, size=shape).astype(dtype)
     if dtype.startswith(("int", "uint")):
-        high = _index_bound(tensor) or INT_HIGH
-        return rng.integers(0, max(high, 1), size=shape).astype(dtype)
+        return _integers(dtype, shape, rng, draw, _index_bound(tensor))
     if dtype in ("float32", "float64", "float16", "bfloat16"):
-        return rng.uniform(-1.0, 1.0, size=shape).astype("float32" if dtype == "bfloat16" else dtype)
+        return _floats(dtype, shape, rng, draw)
     raise UsageError(f"cannot make a random value for the input {info.name} of type {dtype}",
                      "pass real inputs with --sample file.npz")
 
@@ -132,8 +193,8 @@ def load_sample(path: str, inputs: list[TensorInfo]) -> list[Any]:
     return out
 
 
-def seeded_feeds(inputs: list[TensorInfo], tensors: list[Any], seed: int, small: bool = False) -> list[Any]:
+def seeded_feeds(inputs: list[TensorInfo], tensors: list[Any], seed: int, draw: Draw) -> list[Any]:
     import numpy as np
 
     rng = np.random.default_rng(seed)
-    return [random_feed(info, tensor, rng, small) for info, tensor in zip(inputs, tensors, strict=True)]
+    return [random_feed(info, tensor, rng, draw) for info, tensor in zip(inputs, tensors, strict=True)]

@@ -7,7 +7,6 @@ checks or draws.
 
 from __future__ import annotations
 
-from tfscout.inspector.graph.allowlist import Allowlist, default_allowlist
 from tfscout.inspector.graph.analysis import GraphAnalysis
 from tfscout.inspector.graph.functions import (
     function_gradients,
@@ -16,15 +15,17 @@ from tfscout.inspector.graph.functions import (
     named_functions,
 )
 from tfscout.inspector.graph.graph import MAX_PORT, Graph, TensorRef, split_tensor_name, tensor_name
+from tfscout.inspector.graph.inferred import InferredShape, shape_from_consumers
 from tfscout.inspector.graph.names import close_matches, has_token, is_auto_name, tokens
 from tfscout.inspector.graph.opdefs import OpSignature, OpTable, default_op_table, op_arg_spec
 from tfscout.inspector.graph.roles import LABEL_WORDS, LOSS_WORDS, OUTPUT_WORDS, Roles, classify
 from tfscout.inspector.graph.tensors import Shape, ShapeInference, const_ints, const_value, scalar_value
 
 __all__ = [
-    "LABEL_WORDS", "LOSS_WORDS", "MAX_PORT", "OUTPUT_WORDS", "Allowlist", "Graph", "GraphAnalysis", "OpSignature",
-    "OpTable", "Roles", "Shape", "ShapeInference", "TensorRef", "classify", "close_matches", "const_ints",
-    "const_value", "default_allowlist", "default_op_table", "function_gradients", "function_library",
-    "functions_called", "has_token", "is_auto_name", "named_functions", "op_arg_spec", "scalar_value",
-    "split_tensor_name", "tensor_name", "tokens",
+    "LABEL_WORDS", "LOSS_WORDS", "MAX_PORT", "OUTPUT_WORDS", "Graph", "GraphAnalysis",
+    "InferredShape", "OpSignature", "OpTable", "Roles", "Shape", "ShapeInference", "TensorRef", "classify",
+    "close_matches", "const_ints", "const_value", "default_op_table",
+    "function_gradients", "function_library", "functions_called", "has_token", "is_auto_name",
+    "named_functions", "op_arg_spec", "scalar_value", "shape_from_consumers", "split_tensor_name",
+    "tensor_name", "tokens",
 ]

@@ -177,14 +177,25 @@ class ShapeInference:
             return [-1, -1, attr_int("channels")]
         if op == "DecodeGif":
             return [-1, -1, -1, 3]
-        if op == "ParseExample":
-            nsparse, ndense = attr_int("Nsparse"), attr_int("Ndense")
-            dense = ref.port - 3 * max(nsparse, 0)
-            shapes = g.attr(i, "dense_shapes")
-            if 0 <= dense < max(ndense, 0) and shapes is not None and dense < len(shapes.list.shape):
-                dims = shape_dims(shapes.list.shape[dense])
-                return None if dims is None else [-1, *dims]
+        if op in optypes.PARSE_EXAMPLE_OPS:
+            return self._parsed(i, ref.port)
         return None
+
+    def _parsed(self, i: int, port: int) -> Shape:
+        """ParseExample's outputs: per sparse feature [?, 2] indices, [?] values, [2] dense shape (rank 1
+        more for a batch of examples); then the dense features, [?, *dense_shape]."""
+        g = self.graph
+        single = g.ops[i] == "ParseSingleExample"
+        count = g.attr(i, "Nsparse" if g.ops[i] == "ParseExample" else "num_sparse")
+        nsparse = count.i if count is not None else 0
+        if port < 3 * nsparse:
+            return [[-1, 1 if single else 2], [-1], [1 if single else 2]][port // nsparse]
+        shapes = g.attr(i, "dense_shapes")
+        dense = port - 3 * nsparse
+        if shapes is None or dense >= len(shapes.list.shape):
+            return None
+        dims = shape_dims(shapes.list.shape[dense])
+        return None if dims is None else (dims if single else [-1, *dims])
 
     def _queue_shape(self, ref: TensorRef) -> Shape:
         g = self.graph

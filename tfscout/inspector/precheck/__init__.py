@@ -15,6 +15,7 @@ from tfscout.inspector.precheck.check import (
     unsupported_set,
     validate_opset,
 )
+from tfscout.inspector.precheck.hints import convert_remedy, remedy_text
 from tfscout.inspector.precheck.path import PathModel, trace_path
 from tfscout.inspector.precheck.rewrites import NEUTRAL_OPS
 from tfscout.inspector.precheck.support import (
@@ -31,7 +32,7 @@ from tfscout.inspector.precheck.verdicts import table_verdict
 
 __all__ = [
     "MIN_OPSET", "NEUTRAL_OPS", "Endpoints", "PathModel", "PrecheckResult", "SupportTable",
-    "cached_table_path", "installed_tf2onnx_version", "load_shipped", "load_support_table", "read_table",
-    "run_precheck", "shipped_tables", "table_to_json", "table_verdict", "trace_path", "unsupported_set",
-    "validate_opset",
+    "cached_table_path", "convert_remedy", "installed_tf2onnx_version", "load_shipped", "load_support_table",
+    "read_table", "remedy_text", "run_precheck", "shipped_tables", "table_to_json", "table_verdict",
+    "trace_path", "unsupported_set", "validate_opset",
 ]

@@ -17,7 +17,7 @@ from tfscout.defaults import DEFAULT_OPSET
 from tfscout.errors import UsageError
 from tfscout.inspector.graph import Graph, GraphAnalysis, TensorRef, function_library, functions_called
 from tfscout.inspector.precheck import rewrites
-from tfscout.inspector.precheck.hints import hint_for
+from tfscout.inspector.precheck.hints import convert_remedy, hint_for
 from tfscout.inspector.precheck.path import load_blockers, trace_path
 from tfscout.inspector.precheck.support import SupportTable, load_support_table
 from tfscout.inspector.precheck.verdicts import SEVERITY, Context, Verdict, node_verdict, table_verdict
@@ -165,6 +165,7 @@ def _precheck_at(a: GraphAnalysis, iface: Endpoints, target: int, table: Support
         issues.append(OpIssue(
             op=op, nodes=nodes[:_MAX_NODES_LISTED], status=status, min_opset=min_opset,
             hint=hint_for(a, op, status, nodes, min_opset, domain, v.domain_version, part, v.kind), domain=domain,
+            remedy=convert_remedy(op, status, v.kind),
         ))
     issues.sort(key=lambda u: (-SEVERITY[u.status], u.op))
     required_opset = max(max(required), MIN_OPSET) if required else None  # tf2onnx targets 7 and up

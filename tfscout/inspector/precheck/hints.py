@@ -13,12 +13,39 @@ _DOMAIN_HINTS = {
 }
 
 
+# What `tfscout convert` does, before tf2onnx runs, about an op type tf2onnx cannot convert.
+REMEDIES = {"polyfill": optypes.POLYFILLED_OPS, "bypass": optypes.BYPASSED_DEBUG_OPS}
+_REMEDY_TEXT = {
+    "polyfill": "convert will polyfill it (rewrite it into ops tf2onnx converts, verified against TensorFlow)",
+    "bypass": "convert will bypass it (an identity at inference)",
+}
+
+
+def convert_remedy(op: str, status: str = "unsupported", kind: str = "handler") -> str | None:
+    """``polyfill`` or ``bypass`` when `tfscout convert` takes care of an op type that tf2onnx has no handler
+    for (a verdict ``unsupported`` of kind ``handler``), else None. The TUI and `tfscout check` both ask here."""
+    if status != "unsupported" or kind != "handler":
+        return None
+    return next((name for name, ops in REMEDIES.items() if op in ops), None)
+
+
+def remedy_text(remedy: str | None) -> str:
+    return _REMEDY_TEXT.get(remedy or "", "")
+
+
 def _first(nodes: list[str]) -> str:
     return nodes[0] if nodes else "it"
 
 
 def hint_for(a: GraphAnalysis, op: str, status: str, nodes: list[str], min_opset: int | None,
              domain: str | None, domain_version: int | None, part: str | None, kind: str) -> str:
+    hint = _hint_for(a, op, status, nodes, min_opset, domain, domain_version, part, kind)
+    remedy = convert_remedy(op, status, kind)
+    return f"{remedy_text(remedy)}; with plain tf2onnx: {hint}" if remedy is not None else hint
+
+
+def _hint_for(a: GraphAnalysis, op: str, status: str, nodes: list[str], min_opset: int | None,
+              domain: str | None, domain_version: int | None, part: str | None, kind: str) -> str:
     if status == "needs_opset":
         return f"raise the opset to {min_opset} (--opset {min_opset})"
     if status == "needs_extra_opset" and domain is not None:

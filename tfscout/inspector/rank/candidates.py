@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from tfscout.inspector import optypes
+from tfscout.inspector.formats import shape_text
 from tfscout.inspector.graph import GraphAnalysis, TensorRef, has_token
-from tfscout.inspector.rank.interface import Interface, input_shape
+from tfscout.inspector.rank.cuts import parsed_feature
+from tfscout.inspector.rank.interface import Interface, inferred_input_shape, input_shape
 from tfscout.inspector.report import TensorCandidate
 
 INPUT_WORDS = frozenset({"input", "inputs", "x", "image", "images", "img", "data", "features", "feature",
@@ -41,6 +43,8 @@ def input_candidates(a: GraphAnalysis, iface: Interface) -> list[TensorCandidate
             chain = " -> ".join(dict.fromkeys(cut.chain)) or "a pipeline"
             src = ", ".join(replaces) or "a queue or dataset"
             reasons.append(f"cut point: data arrives from {src} through {chain}; feed the decoded tensor here")
+            if op in optypes.PARSE_EXAMPLE_OPS and (feature := parsed_feature(g, i, ref.port)):
+                reasons.append(f"the {feature} of the serialized tf.Example")
             score = 0.9
         if ref in chosen:
             score = max(score, 0.85)
@@ -71,6 +75,10 @@ def input_candidates(a: GraphAnalysis, iface: Interface) -> list[TensorCandidate
         if op in optypes.PLACEHOLDER_OPS and has_token(g.names[i], INPUT_WORDS):
             score += 0.05
             reasons.append("named like a data input")
+        inferred = inferred_input_shape(a, iface, ref)
+        if inferred is not None:
+            reasons.append(f"shape {shape_text(inferred.shape)} {inferred.reason} (the graph does not "
+                           f"declare {'it' if a.shapes.shape(ref) is None else 'all of it'})")
         dtype = g.dtype(ref)
         if dtype == "string" and ref in chosen:
             reasons.append("a string input: tf2onnx needs onnxruntime-extensions for string ops")

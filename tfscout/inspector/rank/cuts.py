@@ -1,12 +1,21 @@
 """Input pipelines: where data arrives through queues, tf.data iterators or decoders instead of a
-placeholder, find the tensor to feed instead (the cut point)."""
+placeholder, find the tensor to feed instead (the cut point).
+
+Estimator and TFX exports fed a serialized tf.Example: cut at what ParseExample hands on.
+
+Random strings cannot be parsed, and tf2onnx cannot convert ParseExample; the parsed features can be fed
+directly. A signature input that is a string tensor read by ParseExample (ParseExampleV2,
+ParseSingleExample; through identities) is replaced by the outputs of that op the model's outputs read:
+dense values, and the indices, values and shapes of sparse features. Each is named by its feature key
+(``dense_keys``, ``sparse_keys``, ``ragged_keys``) and typed and shaped from ``Tdense``/``dense_shapes``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from tfscout.inspector import optypes
-from tfscout.inspector.graph import GraphAnalysis, TensorRef, is_auto_name
+from tfscout.inspector.graph import Graph, GraphAnalysis, TensorRef, const_value, is_auto_name
 
 _NOT_DATA = frozenset({"resource", "variant"})
 
@@ -62,3 +71,93 @@ def find_cut_points(a: GraphAnalysis, needed: set[int]) -> tuple[list[CutPoint],
             cuts[ref] = CutPoint(ref, raw, chain_ops)
     cut_away = set(region)
     return list(cuts.values()), cut_away
+
+
+# Serialized tf.Example inputs
+def _readers(g: Graph, ref: TensorRef) -> list[int]:
+    """The ParseExample ops reading ``ref`` as their serialized input, through identities."""
+    found, frontier = [], [ref]
+    for _ in range(4):
+        nxt = []
+        for tensor in frontier:
+            for dst, slot, port in g.consumers[tensor.node]:
+                if port != tensor.port or slot != 0:
+                    continue
+                if g.ops[dst] in optypes.PARSE_EXAMPLE_OPS:
+                    found.append(dst)
+                elif g.ops[dst] in optypes.IDENTITY_OPS:
+                    nxt.append(TensorRef(dst, 0))
+        frontier = nxt
+    return found
+
+
+def _keys(g: Graph, i: int, slot: int, count: int = 1) -> list[str]:
+    """Feature keys held by constant inputs ``slot`` .. ``slot + count`` (one list, or one scalar each)."""
+    out: list[str] = []
+    for k in range(slot, slot + count):
+        if k < len(g.inputs[i]):
+            values = const_value(g, g.inputs[i][k][0]) or []
+            out.extend(str(v) for v in values)
+    return out
+
+
+def _attr_keys(g: Graph, i: int, name: str) -> list[str]:
+    attr = g.attr(i, name)
+    return [s.decode("utf-8", "replace") for s in attr.list.s] if attr is not None else []
+
+
+def _count(g: Graph, i: int, name: str) -> int:
+    attr = g.attr(i, name)
+    if attr is None:
+        return 0
+    return len(attr.list.type) if attr.list.type else int(attr.i)
+
+
+def parsed_feature(g: Graph, i: int, port: int) -> str:
+    """What output ``port`` of ParseExample node ``i`` holds: "dense feature 'age'", "values of sparse
+    feature 'occupation'"; "" when the keys are not constants."""
+    op = g.ops[i]
+    if op == "ParseExampleV2":
+        sparse_n, dense_n = _count(g, i, "num_sparse"), _count(g, i, "Tdense")
+        sparse, dense, ragged = _keys(g, i, 2), _keys(g, i, 3), _keys(g, i, 4)
+    elif op == "ParseExample":
+        sparse_n, dense_n = _count(g, i, "Nsparse"), _count(g, i, "Ndense")
+        sparse, dense = _keys(g, i, 2, sparse_n), _keys(g, i, 2 + sparse_n, dense_n)
+        ragged = []
+    else:
+        sparse_n, dense_n = _count(g, i, "num_sparse"), _count(g, i, "Tdense")
+        sparse, dense, ragged = _attr_keys(g, i, "sparse_keys"), _attr_keys(g, i, "dense_keys"), []
+    parts = ["indices of sparse", "values of sparse", "dense shape of sparse"]
+    if port < 3 * sparse_n:
+        k = port % max(sparse_n, 1)
+        return f"{parts[port // max(sparse_n, 1)]} feature '{sparse[k]}'" if k < len(sparse) else ""
+    port -= 3 * sparse_n
+    if port < dense_n:
+        return f"dense feature '{dense[port]}'" if port < len(dense) else ""
+    port -= dense_n
+    k = port % max(len(ragged), 1)
+    kind = "values" if port < len(ragged) else "row splits"
+    return f"{kind} of ragged feature '{ragged[k]}'" if k < len(ragged) else ""
+
+
+def parse_example_cuts(g: Graph, inputs: list[TensorRef], outputs: list[TensorRef]
+                       ) -> tuple[list[TensorRef], list[CutPoint]]:
+    """``inputs`` with every serialized tf.Example input replaced by the parsed tensors the outputs read."""
+    kept: list[TensorRef] = []
+    cuts: list[CutPoint] = []
+    needed: set[int] | None = None
+    for ref in inputs:
+        readers = _readers(g, ref) if g.dtype(ref) == "string" else []
+        if not readers:
+            kept.append(ref)
+            continue
+        if needed is None:
+            needed = g.ancestors({r.node for r in outputs}, stop=set(readers))
+        for parser in readers:
+            ports = sorted({port for dst, _slot, port in g.consumers[parser] if dst in needed})
+            for port in ports:
+                cut = TensorRef(parser, port)
+                if cut not in kept:
+                    kept.append(cut)
+                    cuts.append(CutPoint(cut, [ref.node], [g.ops[parser]]))
+    return kept, cuts

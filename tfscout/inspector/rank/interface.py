@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tfscout.inspector.graph import GraphAnalysis, TensorRef
+from tfscout.inspector.graph import GraphAnalysis, InferredShape, TensorRef, shape_from_consumers
 from tfscout.inspector.load import Signature
 from tfscout.inspector.rank.confidence import Confidence
-from tfscout.inspector.rank.cuts import CutPoint, find_cut_points
+from tfscout.inspector.rank.cuts import CutPoint, find_cut_points, parse_example_cuts
 from tfscout.inspector.rank.given import choose_signature, given_shapes, resolve_names, split_names
 from tfscout.inspector.rank.modes import find_mode_switches
 from tfscout.inspector.rank.outputs import OutputScore, rank_outputs
@@ -72,6 +72,9 @@ def choose_interface(a: GraphAnalysis, inputs: str | list[str] | None = None,
     elif sig is not None and not out_names and sig.inputs and (refs := _signature_refs(a, list(sig.inputs.values()))):
         sig_switches = find_mode_switches(a, [r.node for r in refs])
         in_refs = [r for r in refs if r.node not in sig_switches]
+    parsed: list[CutPoint] = []
+    if in_refs and not in_names:  # a serialized tf.Example: feed the parsed features
+        in_refs, parsed = parse_example_cuts(g, in_refs, out_refs)
     stop = {r.node for r in in_refs} if in_refs else set()
     needed = g.ancestors({r.node for r in out_refs}, stop=stop)
     candidates = [p for p in a.feedable if p in needed and p not in stop and p not in a.computed_defaults]
@@ -90,7 +93,7 @@ def choose_interface(a: GraphAnalysis, inputs: str | list[str] | None = None,
             notes.append(f"the outputs also need {names}, not among the given inputs: tf2onnx would add "
                          "them as extra inputs")
     return Interface(
-        inputs=in_refs, outputs=out_refs, mode_switches=switches, cuts=cuts, signature=sig,
+        inputs=in_refs, outputs=out_refs, mode_switches=switches, cuts=parsed + cuts, signature=sig,
         given_inputs=bool(in_names), given_outputs=bool(out_names),
         shapes=given_shapes(in_names), ranked_outputs=ranking.candidates, subgraph=needed, notes=notes,
         confidence=confidence,
@@ -110,6 +113,18 @@ def _unread_switches(a: GraphAnalysis, needed: set[int]) -> dict[int, ModeSwitch
 
 
 def input_shape(a: GraphAnalysis, iface: Interface, ref: TensorRef) -> list[int] | None:
-    """The shape of an input tensor: as given with its name (``x:0[1,28,28,1]``), else the static one."""
+    """The shape of an input tensor: as given with its name (``x:0[1,28,28,1]``), else the static one with
+    what its consumers need filled in (see :func:`inferred_input_shape`)."""
     given = iface.shapes.get(a.graph.tensor_name(ref))
-    return given if given is not None else a.shapes.shape(ref)
+    if given is not None:
+        return given
+    inferred = inferred_input_shape(a, iface, ref)
+    return inferred.shape if inferred is not None else a.shapes.shape(ref)
+
+
+def inferred_input_shape(a: GraphAnalysis, iface: Interface, ref: TensorRef) -> InferredShape | None:
+    """The shape an input's consumers need where the graph leaves its rank or dimensions open (not for a
+    shape given with its name)."""
+    if a.graph.tensor_name(ref) in iface.shapes:
+        return None
+    return shape_from_consumers(a.graph, a.shapes, ref, a.shapes.shape(ref))

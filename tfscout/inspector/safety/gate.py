@@ -1,6 +1,6 @@
 """The one gate: what tfscout lets TensorFlow run on the user's behalf.
 
-Safety is an allowlist (:mod:`tfscout.inspector.graph.allowlist`): only op types known to be safe may
+Safety is an allowlist (:mod:`tfscout.inspector.safety.allowlist`): only op types known to be safe may
 run. :func:`check_graph` finds every node that would run when TensorFlow computes the chosen outputs
 and judges each one:
 
@@ -27,16 +27,15 @@ from typing import Any
 from tfscout.errors import UnsafeModelError
 from tfscout.inspector import optypes
 from tfscout.inspector.graph import (
-    Allowlist,
     Graph,
     TensorRef,
-    default_allowlist,
     function_gradients,
     function_library,
     named_functions,
 )
 from tfscout.inspector.load import GraphDef, ModelSource
 from tfscout.inspector.report import Finding, UnsafeOp
+from tfscout.inspector.safety.allowlist import Allowlist, default_allowlist
 
 # What comes of running what is refused, as the refusal says it.
 CONVERTING = "converting runs the graph in TensorFlow (tfscout's reference run and tf2onnx's constant folding)"
