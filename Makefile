@@ -4,6 +4,8 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.tfscout-installed
 DEMO_OUT ?= out/demo
+# Test workers (pytest-xdist): one per core; a test file's tests stay on one worker (its module fixtures once).
+JOBS   ?= auto
 
 .PHONY: setup demo test test-fast lint bench accuracy devcorpus samples clean
 
@@ -22,10 +24,10 @@ demo: setup
 	@bash tools/demo.sh $(PY) $(DEMO_OUT)
 
 test: setup
-	$(PY) -m pytest -q -p no:cacheprovider tests
+	$(PY) -m pytest -q -p no:cacheprovider -n $(JOBS) --dist loadfile --durations=15 tests
 
 test-fast: setup
-	$(PY) -m pytest -q -m "not slow" tests
+	$(PY) -m pytest -q -p no:cacheprovider -n $(JOBS) --dist loadfile -m "not slow" tests
 
 lint: setup
 	$(VENV)/bin/ruff check tfscout tests bench tools
