@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ import pytest
 
 from tests.conftest import ROOT, run_tfscout
 from tests.graphdefs import GraphBuilder
-from tests.hostile_models import RAW_GRAPHS, TF_GRAPHS, raw_data_read, raw_graphs
+from tests.hostile_models import RAW_GRAPHS, TF_GRAPHS, raw_data_read, raw_function_write, raw_graphs
 from tfscout.inspector.safety import default_allowlist
 
 pytestmark = pytest.mark.timeout(600)
@@ -283,23 +284,55 @@ def test_no_command_reads_the_canary_by_default(fifo_graph: Any, onnx_model: Pat
 # --allow-unsafe: the refusal goes away, and the graphs really are hostile
 
 
-@pytest.mark.slow
-def test_with_allow_unsafe_the_canary_is_read(fifo_graph: Any, tmp_path: Path) -> None:
-    graph, canary = fifo_graph
-    result = run_tfscout("convert", str(graph), "-o", str(tmp_path / "out.onnx"), "--allow-unsafe", timeout=600)
-    assert "not known to be safe" not in result.stderr
-    assert canary.reads >= 1, "with --allow-unsafe TensorFlow ran the graph and read the canary"
+@pytest.fixture(scope="module")
+def ran_by_tensorflow(hostile: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """function_write (the shared target), raw_function_write (a target of its own) and raw_data_read (a FIFO
+    canary) run in TensorFlow's own session, in one TensorFlow child: what each wrote or read."""
+    from tests.security.attacks import Attack, tensorflow_child, wait_for_done
+
+    root = tmp_path_factory.mktemp("ran")
+    fifo = FifoCanary(root / "canary.fifo")
+    try:
+        hostile["target"].unlink(missing_ok=True)
+        raw_target = root / "raw_function_write.out"
+        graphs = {"function_write": hostile["graphs"]["function_write"], "raw_function_write": root / "raw_fw.pb",
+                  "raw_data_read": root / "raw_dr.pb"}
+        graphs["raw_function_write"].write_bytes(
+            raw_function_write(str(hostile["canary"]), str(raw_target)).SerializeToString())
+        graphs["raw_data_read"].write_bytes(raw_data_read(str(fifo.path), str(root / "unused")).SerializeToString())
+        plan = [Attack(name, str(path), False, ("x:0",), ("y:0",), False, str(root), str(root), 0)
+                for name, path in graphs.items()]
+        with tensorflow_child(plan, root / "spec.json") as child:
+            lines = wait_for_done(child)
+    finally:
+        fifo.close()
+    target = hostile["target"]
+    yield {"lines": lines, "function_write": target.read_text() if target.exists() else None,
+           "raw_function_write": raw_target.read_text() if raw_target.exists() else None, "raw_data_read": fifo.reads}
+    target.unlink(missing_ok=True)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["control_write", "function_write", "raw_function_write"])
-def test_with_allow_unsafe_convert_runs_the_graph(name: str, hostile: dict[str, Any], tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["function_write", "raw_function_write"])
+def test_tensorflow_runs_the_graphs_write(name: str, ran_by_tensorflow: dict[str, Any]) -> None:
+    assert ran_by_tensorflow[name] == CANARY_TEXT, (f"{name} did not write what it read from the canary: the test "
+                                                    f"would not show that the refusal protects", ran_by_tensorflow)
+
+
+@pytest.mark.slow
+def test_tensorflow_reads_the_canary(ran_by_tensorflow: dict[str, Any]) -> None:
+    assert ran_by_tensorflow["raw_data_read"] >= 1, ("TensorFlow ran the graph and read the canary",
+                                                    ran_by_tensorflow)
+
+
+@pytest.mark.slow
+def test_with_allow_unsafe_convert_runs_the_graph(hostile: dict[str, Any], tmp_path: Path) -> None:
     target = hostile["target"]
     target.unlink(missing_ok=True)
-    result = run_tfscout("convert", str(hostile["graphs"][name]), "-o", str(tmp_path / "out.onnx"),
+    result = run_tfscout("convert", str(hostile["graphs"]["control_write"]), "-o", str(tmp_path / "out.onnx"),
                          "--allow-unsafe", timeout=600)
     assert "not known to be safe" not in result.stderr, result.stderr
-    assert target.exists(), f"{name} did not write: the test would not show that the refusal protects"
+    assert target.exists(), "control_write did not write: the test would not show that the refusal protects"
     assert target.read_text() == CANARY_TEXT, "it wrote what it read from the canary"
     target.unlink()
 

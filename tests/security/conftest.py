@@ -67,6 +67,7 @@ class Listener:
         self.sock.listen(64)
         self.port = self.sock.getsockname()[1]
         self.connections = 0
+        self.connected = threading.Event()  # set at the first connection
         threading.Thread(target=self._accept, daemon=True).start()
 
     def _accept(self) -> None:
@@ -76,6 +77,7 @@ class Listener:
             except OSError:
                 return
             self.connections += 1
+            self.connected.set()
             conn.close()
 
     def close(self) -> None:

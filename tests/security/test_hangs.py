@@ -62,12 +62,14 @@ def _fifo_model(kind: str, root: Path) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("command", ["inspect", "check", "convert", "scan"])
+@pytest.mark.parametrize("command", ["inspect", "check", "freeze", "scan"])
 @pytest.mark.parametrize("kind", ["model file", "saved_model.pb", "checkpoint state file"])
 def test_a_fifo_is_refused_without_blocking(kind: str, command: str, tmp_path: Path) -> None:
+    """freeze stands for convert: the same inspection first, the same freezing child (which converts the
+    checkpoint, FIFO beside it, in full), without tf2onnx and onnxruntime after it."""
     model = _fifo_model(kind, tmp_path)
     argv = {"inspect": ["inspect", str(model)], "check": ["check", str(model)],
-            "convert": ["convert", str(model), "-o", str(tmp_path / "out.onnx")],
+            "freeze": ["freeze", str(model), "-o", str(tmp_path / "out.pb")],
             "scan": ["scan", str(tmp_path), "--state", str(tmp_path / "state.jsonl"), "--jobs", "1"]}[command]
     result = run_limited(*argv, timeout=60)
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr, describe(result)

@@ -9,20 +9,28 @@ second half proves each model really does what it is built to do.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run_tfscout
-from tests.security.conftest import COMMANDS, HostWatch, describe, error_line, run_command
-from tests.security.hostile import BY_NAME, HOSTILE
+from tests.conftest import run_tfscout
+from tests.security.attacks import WAIT, attack_for, tensorflow_child, wait_for_done
+from tests.security.conftest import (
+    COMMANDS,
+    FifoCanary,
+    HostWatch,
+    Listener,
+    describe,
+    error_line,
+    run_command,
+)
+from tests.security.hostile import BY_NAME, HOSTILE, Probe
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 ON_PATH = sorted(h.name for h in HOSTILE if h.runs == "path")
 IN_LOADERS = sorted(h.name for h in HOSTILE if h.runs == "loader")
+REAL = sorted(h.name for h in HOSTILE if h.effect != "exit")
 
 
 def _nothing_written(work: Path) -> list[str]:
@@ -44,7 +52,12 @@ def test_hostile_work_on_the_path_is_refused(name: str, command: str, host: Host
     assert _nothing_written(tmp_path / "work") == []
 
 
-@pytest.mark.parametrize("command", COMMANDS)
+# convert's path holds freeze's and verify's (the same freezing child, with the reference run verify
+# and convert share, then tf2onnx); check --confirm freezes with a child of its own before its tf2onnx run.
+LOADER_PATHS = ("convert", "check --confirm")
+
+
+@pytest.mark.parametrize("command", LOADER_PATHS)
 @pytest.mark.parametrize("name", IN_LOADERS)
 def test_init_restore_and_asset_ops_never_run(name: str, command: str, host: HostWatch, models: dict[str, Path],
                                               harmless_onnx: Path, tmp_path: Path) -> None:
@@ -69,26 +82,44 @@ def test_refused_before_anything_runs_even_with_json(host: HostWatch, models: di
 # The attacks are real
 
 
-@pytest.mark.parametrize("name", sorted(set(ON_PATH) - {"abort"}))
-def test_with_allow_unsafe_the_model_touches_the_host(name: str, host: HostWatch, models: dict[str, Path],
+@pytest.fixture(scope="module")
+def attacks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, list[str]]]:
+    """What each crafted model (but abort, which ends the process) did to a probe of its own when
+    TensorFlow ran it: one TensorFlow child for them all."""
+    root = tmp_path_factory.mktemp("attacks")
+    watches: dict[str, HostWatch] = {}
+    for name in REAL:
+        (root / name / "outbox").mkdir(parents=True)
+        canary, listener = FifoCanary(root / name / "canary"), Listener()
+        watches[name] = HostWatch(Probe(root / name / "outbox", canary.path, listener.port), canary, listener)
+    try:
+        plan = [attack_for(name, watches[name].probe, root / "models") for name in REAL]
+        with tensorflow_child(plan, root / "spec.json") as child:
+            lines = wait_for_done(child)
+            for attack in plan:
+                if attack.background:  # its client keeps retrying: the first connection is what it does
+                    watches[attack.name].listener.connected.wait(WAIT)
+        yield {name: [*watch.seen(), *(line for line in lines if line.split(" ")[1].rstrip(":") == name)]
+               for name, watch in watches.items()}
+    finally:
+        for watch in watches.values():
+            watch.canary.close()
+            watch.listener.close()
+
+
+@pytest.mark.parametrize("name", REAL)
+def test_tensorflow_itself_lets_the_model_touch_the_host(name: str, attacks: dict[str, list[str]]) -> None:
+    """Run by TensorFlow (its session, its SavedModel and checkpoint loaders, as tf2onnx's --saved-model and
+    --checkpoint do), every crafted model does what it is built to do: the refusals above are what stop it."""
+    expected = {"write": "wrote", "read": "opened the canary", "connect": "connected"}[BY_NAME[name].effect]
+    assert any(s.startswith(expected) for s in attacks[name]), f"{name} did not {BY_NAME[name].effect}: {attacks[name]}"
+
+
+def test_with_allow_unsafe_the_model_touches_the_host(host: HostWatch, models: dict[str, Path],
                                                       harmless_onnx: Path) -> None:
-    """verify runs the model in TensorFlow (its reference run) as convert does, without tf2onnx after it."""
-    hostile = BY_NAME[name]
+    """--allow-unsafe takes the gate away: verify runs the model in TensorFlow (its reference run)."""
+    hostile = BY_NAME["nested_func_attr"]
     host.reset()
-    result = run_tfscout("verify", str(models[name]), str(harmless_onnx), *hostile.args, "--allow-unsafe",
-                         "--timeout", f"{min(hostile.timeout, 60):g}", timeout=600)
-    seen = host.seen()
-    expected = {"write": "wrote", "read": "opened the canary", "connect": "connected"}[hostile.effect]
-    assert any(s.startswith(expected) for s in seen), f"{name} did not {hostile.effect}: {describe(result)}"
-
-
-@pytest.mark.parametrize("name", IN_LOADERS)
-def test_tensorflows_own_loader_runs_the_hostile_part(name: str, host: HostWatch, models: dict[str, Path]) -> None:
-    """What tf2onnx's --saved-model and --checkpoint loaders do today: the hostile part runs."""
-    model = models[name]
-    path = model if (model / "saved_model.pb").is_file() else model / "model.ckpt-1"
-    host.reset()
-    subprocess.run([sys.executable, "-m", "tests.security.hostile_tf", str(path)], cwd=ROOT, capture_output=True,
-                   timeout=300, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
-    expected = {"write": "wrote", "read": "opened the canary"}[BY_NAME[name].effect]
-    assert any(s.startswith(expected) for s in host.seen()), host.seen()
+    result = run_tfscout("verify", str(models[hostile.name]), str(harmless_onnx), "--allow-unsafe",
+                         "--timeout", f"{hostile.timeout:g}", timeout=600)
+    assert f"wrote {hostile.name}" in host.seen(), f"{hostile.name} did not write: {describe(result)}"
