@@ -170,13 +170,14 @@ NO_DATA_OPS = frozenset({"NoOp", "ControlTrigger"})
 # Ops tf2onnx 1.17 lacks that ONNX expresses exactly: convert rewrites them into ops tf2onnx converts
 # (tfscout/converter/surgery/polyfills.py holds the rewrites; a test keeps the two equal).
 POLYFILLED_OPS = frozenset({
-    "Log1p", "Expm1", "Erfc", "Xlogy", "Xlog1py", "Xdivy", "MulNoNan", "Inv", "Mod", "TruncateMod",
-    "ApproximateEqual", "Bucketize", "L2Loss", "EuclideanNorm", "Reverse", "Snapshot", "PreventGradient",
-    "AccumulateNV2",
+    "Log1p", "Expm1", "Erfc", "Xlogy", "Xlog1py", "Xdivy", "MulNoNan", "Inv", "ApproximateEqual", "Bucketize",
+    "L2Loss", "EuclideanNorm", "Reverse", "Snapshot", "PreventGradient", "AccumulateNV2",
 })
-# Ops that run host Python: no ONNX equivalent can exist.
+# ... only for integer types: a float remainder of a huge quotient is not exact in ONNX's ops.
+INTEGER_POLYFILLED_OPS = frozenset({"Mod", "TruncateMod"})
 # Ops that run a GraphDef serialized in a string tensor: op -> the input that holds it.
 GRAPH_RUNNING_OPS: dict[str, int] = {"DatasetFromGraph": 0}
+# Ops that run host Python: no ONNX equivalent can exist.
 PY_FUNC_OPS = frozenset({"PyFunc", "PyFuncStateless", "EagerPyFunc"})
 TABLE_INIT_OPS = frozenset({"InitializeTable", "InitializeTableV2", "InitializeTableFromTextFile",
                             "InitializeTableFromTextFileV2", "InitializeTableFromDataset"})

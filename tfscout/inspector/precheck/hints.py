@@ -14,15 +14,18 @@ _DOMAIN_HINTS = {
 
 
 # What `tfscout convert` does, before tf2onnx runs, about an op type tf2onnx cannot convert.
-REMEDIES = {"polyfill": optypes.POLYFILLED_OPS, "bypass": optypes.BYPASSED_DEBUG_OPS}
+REMEDIES = {"polyfill": optypes.POLYFILLED_OPS, "polyfill-integer": optypes.INTEGER_POLYFILLED_OPS,
+            "bypass": optypes.BYPASSED_DEBUG_OPS}
 _REMEDY_TEXT = {
     "polyfill": "convert will polyfill it (rewrite it into ops tf2onnx converts, verified against TensorFlow)",
+    "polyfill-integer": "convert will polyfill it for integer types (a float one stays unsupported: ONNX's ops "
+                        "give no exact float remainder of a huge quotient)",
     "bypass": "convert will bypass it (an identity at inference)",
 }
 
 
 def convert_remedy(op: str, status: str = "unsupported", kind: str = "handler") -> str | None:
-    """``polyfill`` or ``bypass`` when `tfscout convert` takes care of an op type that tf2onnx has no handler
+    """``polyfill``, ``polyfill-integer`` or ``bypass`` when `tfscout convert` takes care of an op type that tf2onnx has no handler
     for (a verdict ``unsupported`` of kind ``handler``), else None. The TUI and `tfscout check` both ask here."""
     if status != "unsupported" or kind != "handler":
         return None
