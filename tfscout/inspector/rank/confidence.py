@@ -55,7 +55,8 @@ def set_confidence(a: GraphAnalysis, choice: HeadChoice) -> Confidence:
     return conf
 
 
-_SHIFT_OPS = frozenset({"Add", "AddV2", "Sub", "BiasAdd"})
+# Elementwise shifts and scalings: what they compute keeps the layout of their data input.
+_SHIFT_OPS = frozenset({"Add", "AddV2", "Sub", "BiasAdd", "Mul", "RealDiv", "Div", "Maximum", "Minimum"})
 
 
 def _decoded(a: GraphAnalysis, i: int) -> bool:
@@ -68,8 +69,8 @@ def _decoded(a: GraphAnalysis, i: int) -> bool:
             return False
         src = view_input(a, i)
         if src is None and g.ops[i] in _SHIFT_OPS:
-            data = [s for s, _p in g.inputs[i] if s in reach]
-            src = data[0] if len(data) == 1 else None
+            data = [s for s, _p in g.inputs[i] if s in reach]  # two data inputs (a gate): the deeper one
+            src = max(data, key=lambda k: a.depth[k]) if data else None
         if src is None:
             return g.ops[i] not in optypes.PLACEHOLDER_OPS
         i = src

@@ -18,6 +18,8 @@ from tfscout.inspector import optypes
 from tfscout.inspector.graph import Graph, GraphAnalysis, TensorRef, const_value, is_auto_name
 
 _NOT_DATA = frozenset({"resource", "variant"})
+# The ops that hand the model a pipeline's elements (a string among them is a feature, such as a word).
+_ELEMENT_OPS = optypes.ITERATOR_NEXT_OPS | optypes.QUEUE_DEQUEUE_OPS
 
 
 @dataclass
@@ -58,8 +60,8 @@ def find_cut_points(a: GraphAnalysis, needed: set[int]) -> tuple[list[CutPoint],
             if dst not in needed or dst in region:
                 continue
             ref = TensorRef(src, port)
-            if g.dtype(ref) in _NOT_DATA:
-                continue
+            if g.dtype(ref) in _NOT_DATA or (g.dtype(ref) == "string" and g.ops[src] not in _ELEMENT_OPS):
+                continue  # a string is fed when the pipeline hands it over, not while a reader's bytes are decoded
             ref = _named_identity(a, ref, needed)
             if ref in cuts:
                 continue
