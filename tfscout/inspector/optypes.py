@@ -175,6 +175,9 @@ POLYFILLED_OPS = frozenset({
 })
 # ... only for integer types: a float remainder of a huge quotient is not exact in ONNX's ops.
 INTEGER_POLYFILLED_OPS = frozenset({"Mod", "TruncateMod"})
+# Layers whose output is a map over space (rank 4 or more): convolutions.
+SPATIAL_LAYER_OPS = frozenset({"Conv2D", "_FusedConv2D", "Conv3D", "DepthwiseConv2dNative", "Conv2DBackpropInput",
+                               "Conv3DBackpropInputV2", "Dilation2D"})
 # Ops that run a GraphDef serialized in a string tensor: op -> the input that holds it.
 GRAPH_RUNNING_OPS: dict[str, int] = {"DatasetFromGraph": 0}
 # Ops that run host Python: no ONNX equivalent can exist.

@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tfscout.inspector import optypes
-from tfscout.inspector.graph import GraphAnalysis
-from tfscout.inspector.rank.crossing import view_input
+from tfscout.inspector.graph import GraphAnalysis, TensorRef
 from tfscout.inspector.rank.heads import HeadChoice
 
 
@@ -42,8 +41,8 @@ def set_confidence(a: GraphAnalysis, choice: HeadChoice) -> Confidence:
         if key in choice.evidence:
             conf.lower(to, why)
     if a.roles.entries and any(h.kind == "free" and _decoded(a, h.node) for h in chosen):
-        conf.lower(0.85, "an output is decoded from a layer's output without parameters (keypoints from heatmaps, "
-                         "boxes from regressions): the layer's output may be wanted as well")
+        conf.lower(0.85, "an output is decoded from a map without parameters (keypoints from heatmaps): the map "
+                         "may be wanted as well")
     if "fallback" in choice.evidence:
         conf.lower(0.5, "no candidate qualified as an output; the best of the rest was taken")
     if not a.data_sources:
@@ -55,26 +54,31 @@ def set_confidence(a: GraphAnalysis, choice: HeadChoice) -> Confidence:
     return conf
 
 
-# Elementwise shifts and scalings: what they compute keeps the layout of their data input.
-_SHIFT_OPS = frozenset({"Add", "AddV2", "Sub", "BiasAdd", "Mul", "RealDiv", "Div", "Maximum", "Minimum"})
+# Ops that pick positions: coordinates taken from a map pass through one.
+_INDEX_OPS = frozenset({"ArgMax", "ArgMin", "TopKV2", "TopK"})
+_WALK = 64
 
 
-def _decoded(a: GraphAnalysis, i: int) -> bool:
-    """Is the head computed after the last layer by more than views, scalings and shifts (keypoints taken from
-    heatmaps, boxes decoded from regressions)? Walks up the data path to the first node where a parameter
-    enters."""
+def _decoded(a: GraphAnalysis, head: int) -> bool:
+    """Is the head decoded from a map (keypoints taken from heatmaps)? Walks up the data path, without
+    passing a node where a parameter enters, to the layer outputs it reads: the head is decoded when an op
+    that picks positions (ArgMax, TopK) lies on the way and a layer output is a map (rank 4 or more) while
+    the head is not. Class ids from logits, a decoder's tokens and pooled features are not."""
     g, reach = a.graph, a.value_reach
-    for _ in range(12):
+    seen, frontier, picks, maps = {head}, [head], False, False
+    while frontier and len(seen) < _WALK:
+        i = frontier.pop()
         if i in a.roles.entries:
-            return False
-        src = view_input(a, i)
-        if src is None and g.ops[i] in _SHIFT_OPS:
-            data = [s for s, _p in g.inputs[i] if s in reach]  # two data inputs (a gate): the deeper one
-            src = max(data, key=lambda k: a.depth[k]) if data else None
-        if src is None:
-            return g.ops[i] not in optypes.PLACEHOLDER_OPS
-        i = src
-    return False
+            shape = a.shapes.shape(TensorRef(i, 0))
+            maps = maps or (len(shape) >= 4 if shape is not None else g.ops[i] in optypes.SPATIAL_LAYER_OPS)
+            continue
+        picks = picks or g.ops[i] in _INDEX_OPS
+        for src, _port in g.inputs[i]:
+            if src in reach and src not in seen:
+                seen.add(src)
+                frontier.append(src)
+    out = a.shapes.shape(TensorRef(head, 0))
+    return picks and maps and (out is None or len(out) < 4)
 
 
 def _basis(a: GraphAnalysis, choice: HeadChoice) -> str:
