@@ -17,6 +17,7 @@ import pytest
 
 from tests.fixtures.tf1_models import corpus_dir
 from tfscout.converter import convert_model, verify_model
+from tfscout.errors import UnsafeModelError
 
 pytestmark = pytest.mark.slow
 
@@ -53,7 +54,11 @@ def _fresh_sample(report: Any, path: Path) -> Path:
 def test_convert_guarantees(manifest: dict[str, dict[str, Any]], tmp_path: Path, graph: str) -> None:
     entry = manifest[graph]
     out = tmp_path / "model.onnx"
-    report = convert_model(corpus_dir() / graph, out, timeout=300)
+    try:
+        report = convert_model(corpus_dir() / graph, out, timeout=300)
+    except UnsafeModelError:  # an op not known to be safe on the path (a custom op TensorFlow cannot run either)
+        assert not _plain_matches(entry) and not out.exists()
+        return
     if _plain_matches(entry):
         assert report.exit_code == 0, [p.message for p in report.problems]
     if report.exit_code != 0:
