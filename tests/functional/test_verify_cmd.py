@@ -67,3 +67,14 @@ def test_verify_rejects_a_file_that_is_not_onnx(tf1_models: TF1Models, tmp_path:
     bogus.write_bytes(b"\x00\x01garbage")
     run = run_cli("verify", str(tf1_models.path("debug_ops")), str(bogus))
     assert run.returncode == 2 and "not a readable ONNX model" in run.stderr
+
+
+def test_bisect_on_a_good_pair_compares_the_tensors_along_the_path(tf1_models: TF1Models, converted: Path) -> None:
+    """``--bisect`` on demand: with nothing to find, it says how many tensors it compared and that they match."""
+    run = run_cli("verify", str(tf1_models.path("debug_ops")), str(converted), "--bisect", "--json")
+    assert run.returncode == 0, run.stdout + run.stderr
+    data = json.loads(run.stdout)
+    found = data["first_divergence"]
+    assert found is not None and found["tf_tensor"] == "" and found["compared"] >= 1
+    assert "match" in found["note"]
+    assert not list(converted.parent.glob("*repro*"))

@@ -136,7 +136,8 @@ def first_divergence_child(frozen_path: str, onnx_path: str, sample: Sample, inp
                 return found
     return Divergence(tf_tensor="", tf_op="", onnx_node="", max_abs_diff=None, max_rel_diff=None,
                       compared=compared, sample=sample.label,
-                      note=f"all {compared} tensors both sides hold match; the outputs part after the last of them")
+                      note=f"all {compared} tensors both sides hold match (outputs that differ part after the last "
+                           "of them)")
 
 
 def _write_repro(graph_def: Any, model: Any, tensor: Any, onnx_name: str, input_names: list[str],
