@@ -31,7 +31,7 @@ from tfscout.converter.surgery import (
     saver_keys,
 )
 from tfscout.converter.verify import ParsedInputs, run_reference
-from tfscout.inspector import Graph, check_graph, load_source, optypes
+from tfscout.inspector import Graph, ModelSource, check_graph, load_source, optypes
 from tfscout.procs import SANDBOX_ENV
 
 
@@ -129,15 +129,31 @@ def _structure(graph: Any, inputs: list[TensorInfo], outputs: list[TensorInfo]) 
                           op_counts=dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))))
 
 
-def build_inference_graph(plan: ConversionPlan, out_path: str, work_dir: str, reference: bool,
-                          sample: str | None, seed: int) -> FrozenGraph:
+def _open(plan: ConversionPlan) -> tuple[ModelSource, GraphEdit, GraphEdit, SurgeryLog, dict[str, tuple[str, str]]]:
+    """The model loaded (TF-free) for both children: the graph to edit, an untouched copy, the log with the
+    sandbox's step, and the Saver's keys."""
     child_progress("freeze", "loading the model")
     source = load_source(plan.model_path, plan.tags, given=plan.model)
     edit = GraphEdit(source.graph_def)
-    original = GraphEdit(source.graph_def)
     log = SurgeryLog()
     _sandbox_step(plan, log)
-    keys = saver_keys(edit)
+    return source, edit, GraphEdit(source.graph_def), log, saver_keys(edit)
+
+
+def _freeze_checked(plan: ConversionPlan, source: ModelSource, edit: GraphEdit, original: GraphEdit,
+                    keys: dict[str, tuple[str, str]], log: SurgeryLog) -> None:
+    """Variables to constants from the checkpoint (its values read, the graph's Saver never run), device
+    placement dropped, and the gate again on what will be imported and run."""
+    prefix = checkpoint_prefix_for(source.format, source.checkpoint_prefix, source.saved_model_dir)
+    values = CheckpointValues(prefix if _has_variables(edit) else None)
+    freeze_variables(edit, keys, values, plan.model, log, original, plan.allow_unsafe)
+    _strip_placement(edit)
+    _check_safety(edit, plan)
+
+
+def build_inference_graph(plan: ConversionPlan, out_path: str, work_dir: str, reference: bool,
+                          sample: str | None, seed: int) -> FrozenGraph:
+    source, edit, original, log, keys = _open(plan)
     inputs = list(plan.inputs)
     if any(i.shape is None or -1 in i.shape or i.kind == "cut" for i in inputs):
         inferred = infer_original_shapes(edit, [i.name for i in inputs], plan.output_names)
@@ -153,12 +169,8 @@ def build_inference_graph(plan: ConversionPlan, out_path: str, work_dir: str, re
     child_progress("repair", "cutting, pruning and repairing the graph")
     repair_graph(edit, plan.output_names, plan.mode_switches, inputs, log)
     inputs += _extra_placeholders(edit, log)
-    prefix = checkpoint_prefix_for(source.format, source.checkpoint_prefix, source.saved_model_dir)
     child_progress("repair", "variables to constants from the checkpoint")
-    values = CheckpointValues(prefix if _has_variables(edit) else None)
-    freeze_variables(edit, keys, values, plan.model, log, original, plan.allow_unsafe)
-    _strip_placement(edit)
-    _check_safety(edit, plan)
+    _freeze_checked(plan, source, edit, original, keys, log)
     tables = constant_tables(edit, original, log)
     inputs = _drop_unused_inputs(edit, inputs, log)
     _unknown_ranks(inputs, log)
@@ -197,20 +209,10 @@ def freeze_for_tf2onnx(plan: ConversionPlan, out_path: str) -> FrozenGraph:
     inputs that are not placeholders (tf2onnx cuts there too), pruned to the outputs, variables frozen
     from the checkpoint. No repairs: the trial conversion is of the graph the pre-check judged. The
     SavedModel's init ops and the Saver's restore op, which tf2onnx's loaders run, never run."""
-    child_progress("freeze", "loading the model")
-    source = load_source(plan.model_path, plan.tags, given=plan.model)
-    edit = GraphEdit(source.graph_def)
-    original = GraphEdit(source.graph_def)
-    log = SurgeryLog()
-    _sandbox_step(plan, log)
-    keys = saver_keys(edit)
+    source, edit, original, log, keys = _open(plan)
     cut_inputs(edit, plan.inputs, log)
     edit.prune(plan.output_names)
-    prefix = checkpoint_prefix_for(source.format, source.checkpoint_prefix, source.saved_model_dir)
-    values = CheckpointValues(prefix if _has_variables(edit) else None)
-    freeze_variables(edit, keys, values, plan.model, log, original, plan.allow_unsafe)
-    _strip_placement(edit)
-    _check_safety(edit, plan)
+    _freeze_checked(plan, source, edit, original, keys, log)
     Path(out_path).write_bytes(edit.serialize())
     return FrozenGraph(path=out_path, inputs=[TensorInfo(i.name, i.dtype, i.shape) for i in plan.inputs],
                        outputs=list(plan.outputs), feed_names=dict(log.feed_names), steps=log.steps,
