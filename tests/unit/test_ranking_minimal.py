@@ -70,3 +70,26 @@ def test_names_are_tie_breakers_only(tmp_path: Path) -> None:
     report = inspect_model(path)
     assert [c.name for c in report.inputs if c.recommended] == [rename["input"] + ":0"]
     assert [c.name for c in report.outputs if c.recommended] == [rename["probs"] + ":0"]
+
+
+def _constants_only(sinks: int) -> Any:
+    g = graph_pb2.GraphDef()
+    for name in ("a", "b"):
+        g.node.add(name=name, op="Const").attr["dtype"].type = types_pb2.DT_FLOAT
+    for k in range(sinks):
+        n = g.node.add(name=f"sum_{k}", op="Add" if k == 0 else "Mul")
+        n.input.extend(["a", "b"])
+        n.attr["T"].type = types_pb2.DT_FLOAT
+    return g
+
+
+@pytest.mark.parametrize(("sinks", "sure"), [(1, True), (2, False)], ids=["one sink", "two sinks"])
+def test_a_graph_that_takes_no_input(tmp_path: Path, sinks: int, sure: bool) -> None:
+    """With nothing to feed, a lone sink is what the graph computes; two sinks leave the choice open."""
+    path = tmp_path / "consts.pb"
+    path.write_bytes(_constants_only(sinks).SerializeToString())
+    report = inspect_model(path)
+    assert report.inputs == []
+    assert "sum_0:0" in [c.name for c in report.outputs if c.recommended]
+    assert (report.confidence >= 0.9) is sure
+    assert "computed from the inputs" not in " ".join(r for c in report.outputs for r in c.reasons)

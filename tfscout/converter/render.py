@@ -80,7 +80,7 @@ def _latency_lines(report: ConversionReport) -> list[str]:
         return []
     faster = f", {lat.speedup:.2g}x" if lat.speedup else ""
     return ["", f"latency (median of {lat.runs} runs after {lat.warmup} warm-up, {lat.threads} intra-op "
-                f"thread{'s' if lat.threads != 1 else ''}, {lat.batch}): onnxruntime {lat.onnxruntime_ms:.3g} ms, "
+                f"thread{'s' if lat.threads != 1 else ''}, {lat.batch or 'no inputs'}): onnxruntime {lat.onnxruntime_ms:.3g} ms, "
                 f"TensorFlow {lat.tensorflow_ms:.3g} ms{faster}"]
 
 

@@ -161,9 +161,50 @@ class _Rules:
         if slot != 0 or len(g.inputs[i]) < 2:
             return None
         target = const_ints(g, TensorRef(*g.inputs[i][1]))
-        if target is None or target.count(-1) > 1 or any(d < -1 for d in target):
+        if target is None:
+            return self._packed_reshape(i)
+        if target.count(-1) > 1 or any(d < -1 for d in target):
             return None
         return InferredShape(list(target), f"the shape Reshape {g.names[i]} asks for")
+
+    def _own_dim(self, ref: TensorRef, of: TensorRef) -> int | None:
+        """k when ``ref`` is ``tf.shape(of)[k]`` (a StridedSlice that shrinks one axis of a Shape)."""
+        g = self.g
+        ref = TensorRef(*g.inputs[ref.node][0]) if g.ops[ref.node] == "Identity" else ref
+        if g.ops[ref.node] != "StridedSlice" or not g.inputs[ref.node]:
+            return None
+        shape = TensorRef(*g.inputs[ref.node][0])
+        attr = g.attr(ref.node, "shrink_axis_mask")
+        begin = const_ints(g, TensorRef(*g.inputs[ref.node][1])) if len(g.inputs[ref.node]) > 1 else None
+        if (g.ops[shape.node] != "Shape" or TensorRef(*g.inputs[shape.node][0]) != of or attr is None
+                or attr.i != 1 or begin is None or len(begin) != 1 or begin[0] < 0):
+            return None
+        return begin[0]
+
+    def _packed_reshape(self, i: int) -> InferredShape | None:
+        """``tf.reshape(x, [tf.shape(x)[0], 28, 28])``: the leading dimensions are the input's own, the rest
+        fold into one, so the input is at least [?, 784] (the smallest shape the reshape accepts)."""
+        g = self.g
+        pack = TensorRef(*g.inputs[i][1]).node
+        axis = g.attr(pack, "axis")
+        if g.ops[pack] != "Pack" or (axis is not None and axis.i != 0):
+            return None
+        x = TensorRef(*g.inputs[i][0])
+        lead, folded, folding = 0, 1, False
+        for ref in (TensorRef(*r) for r in g.inputs[pack]):
+            value = const_ints(g, ref)
+            if value is not None and len(value) == 1:
+                if value[0] <= 0:
+                    return None
+                folded, folding = folded * value[0], True
+                continue
+            if folding or self._own_dim(ref, x) != lead:
+                return None  # not a plain fold of the input's trailing dimensions
+            lead += 1
+        if lead == 0 or not folding:
+            return None
+        return InferredShape([-1] * lead + [folded], f"inferred from Reshape {g.names[i]}: its leading "
+                             f"dimension(s) are the input's own, the rest fold into {folded}")
 
     def bias_add(self, i: int, slot: int) -> InferredShape | None:
         other = self._other(i, 1 - slot)

@@ -46,12 +46,23 @@ def set_confidence(a: GraphAnalysis, choice: HeadChoice) -> Confidence:
     if "fallback" in choice.evidence:
         conf.lower(0.5, "no candidate qualified as an output; the best of the rest was taken")
     if not a.data_sources:
-        conf.lower(0.6, "no data input was found: the outputs are not computed from anything fed")
+        if _self_contained(a, choice):
+            conf.lower(0.9, "the graph takes no input: its one sink is computed from its own values")
+        else:
+            conf.lower(0.6, "no data input was found: the outputs are not computed from anything fed")
     if a.graph.warnings():
         conf.lower(0.7, "the graph is damaged (see the warnings)")
     conf.reasons.insert(0, _basis(a, choice))
     conf.value = round(conf.value, 3)
     return conf
+
+
+def _self_contained(a: GraphAnalysis, choice: HeadChoice) -> bool:
+    """Nothing can be fed (no placeholder, no pipeline) and one head stands alone: the graph is a fixed
+    computation, and its sink is what it computes."""
+    if a.feedable or a.pipeline_seeds or a.graph.warnings():
+        return False
+    return len(choice.recommended) == 1 and all(h.recommended or h.tier >= 2 for h in choice.heads)
 
 
 # Ops that pick positions: coordinates taken from a map pass through one.

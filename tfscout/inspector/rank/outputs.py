@@ -80,7 +80,10 @@ def _scored(a: GraphAnalysis, h: Head, max_depth: int) -> OutputScore:
     depth = a.depth[h.node] / max_depth if max_depth else 0.0
     base = 0.6 if h.recommended and h.tier > 0 else _TIER_SCORE[0 if h.recommended else min(h.tier or 1, 2)]
     score = round(min(max(base + bonus + 0.01 * depth, 0.01), 0.99), 3)
-    reasons = [_KIND_TEXT[h.kind], *h.reasons, *looks]
+    kind_text = _KIND_TEXT[h.kind]
+    if not a.data_sources:
+        kind_text = kind_text.replace("computed from the inputs", "computed from the graph's own values")
+    reasons = [kind_text, *h.reasons, *looks]
     kind = "loss" if h.node in a.roles.losses else "head"
     return OutputScore(TensorRef(h.node, 0), score, reasons, h.recommended, kind, h.group)
 
