@@ -179,3 +179,11 @@ def test_a_child_starts_in_an_empty_folder_that_is_its_tmpdir_and_is_removed() -
     cwd, tmp, listing = run.stdout.splitlines()
     assert cwd == tmp and listing == "[]" and Path(cwd).name.startswith("tfscout-cwd-")
     assert not Path(cwd).exists(), "the child's folder was left behind"
+
+
+@pytest.mark.skipif(not Path("/proc/self/oom_score_adj").exists(), reason="Linux only: no oom_score_adj here")
+def test_a_child_is_the_first_the_kernel_stops_when_memory_runs_out() -> None:
+    """A model that eats all memory loses its own child, not the CLI or the TUI that started it."""
+    run = run_command(["cat", "/proc/self/oom_score_adj"], timeout=30)
+    assert run.stdout.strip().splitlines()[-1] == "1000"
+    assert Path("/proc/self/oom_score_adj").read_text().strip() != "1000"

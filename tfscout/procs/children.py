@@ -29,6 +29,16 @@ def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+def first_to_go() -> None:
+    """Ask the kernel to pick this process first when memory runs out: a model that exhausts memory in a
+    child must not cost the user the CLI, the TUI or anything else of theirs (Linux; elsewhere nothing)."""
+    try:
+        with open("/proc/self/oom_score_adj", "w") as f:
+            f.write("1000")
+    except OSError:
+        pass
+
+
 def kill_group(proc: subprocess.Popen[Any], wait: float = 10) -> None:
     """Kill the child's whole process group (it was started in a session of its own), then reap it."""
     try:

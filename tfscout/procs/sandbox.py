@@ -20,7 +20,7 @@ import ctypes
 import os
 import sys
 
-from tfscout.procs.children import SANDBOX_ENV, SANDBOX_MARK
+from tfscout.procs.children import SANDBOX_ENV, SANDBOX_MARK, first_to_go
 
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
@@ -67,6 +67,7 @@ def main(argv: list[str]) -> int:
     if not argv:
         sys.stderr.write("usage: python -m tfscout.procs.sandbox COMMAND [ARG ...]\n")
         return 2
+    first_to_go()
     outcome = leave_network()
     os.environ[SANDBOX_ENV] = outcome
     sys.stderr.write(f"{SANDBOX_MARK} {outcome}\n")

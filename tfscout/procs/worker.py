@@ -9,11 +9,12 @@ import json
 import os
 import sys
 
-from tfscout.procs.children import load_target
+from tfscout.procs.children import first_to_go, load_target
 
 
 def main(target: str) -> int:
     """A worker: one JSON job per stdin line, one JSON answer per stdout line."""
+    first_to_go()
     func = load_target(target)
     out = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)  # anything else printed goes to stderr, never into the answers

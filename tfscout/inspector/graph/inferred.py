@@ -37,6 +37,7 @@ class InferredShape:
 
     shape: list[int]
     reason: str
+    at_least: bool = False  # the rank is a lower bound (a reduction's axis, a slice's begin): used when nothing tells more
 
 
 def _is_weight(g: Graph, ref: TensorRef) -> bool:
@@ -156,6 +157,45 @@ class _Rules:
             return None
         return InferredShape([-1] * rank, f"inferred from {op} {g.names[i]}'s {what}")
 
+    def least_rank(self, i: int, slot: int) -> InferredShape | None:
+        """Ops whose axes bound the rank from below: a reduction's axes, Unpack's and Split's axis, Squeeze's
+        dims, a StridedSlice's begin; Tile's multiples give it exactly."""
+        g, op = self.g, self.g.ops[i]
+        if op == "Split":
+            if slot != 1:
+                return None
+            axes, what = const_ints(g, TensorRef(*g.inputs[i][0])), "axis"
+        elif slot != 0:
+            return None
+        elif op == "Tile":
+            multiples = const_ints(g, TensorRef(*g.inputs[i][1])) if len(g.inputs[i]) > 1 else None
+            if not multiples:
+                return None
+            return InferredShape([-1] * len(multiples), f"inferred from Tile {g.names[i]}'s multiples")
+        elif op in optypes.AXIS_REDUCTION_OPS | {"SplitV"}:
+            axes = const_ints(g, TensorRef(*g.inputs[i][2 if op == "SplitV" else 1])) if len(g.inputs[i]) > 1 \
+                else None
+            what = "axis"
+        elif op in ("Unpack", "Squeeze"):
+            attr = g.attr(i, "axis" if op == "Unpack" else "squeeze_dims")
+            axes = ([attr.i] if op == "Unpack" else list(attr.list.i)) if attr is not None else None
+            what = "axis" if op == "Unpack" else "squeeze dims"
+        else:  # StridedSlice: one begin entry per dimension, unless an ellipsis or a new axis is involved
+            masks = [g.attr(i, key) for key in ("ellipsis_mask", "new_axis_mask")]
+            begin = const_ints(g, TensorRef(*g.inputs[i][1])) if len(g.inputs[i]) > 1 else None
+            if begin is None or any(m is not None and m.i for m in masks):
+                return None
+            axes, what = list(range(len(begin))), "begin"
+        if not axes or any(a < 0 for a in axes):
+            return None
+        dims = [-1] * (max(axes) + 1)
+        if op == "Squeeze":
+            dims = [1 if k in axes else -1 for k in range(len(dims))]
+        elif op == "Unpack" and g.attr(i, "num") is not None and g.attr(i, "num").i > 0:
+            dims[axes[0]] = g.attr(i, "num").i
+        return InferredShape(dims, f"rank at least {len(dims)}, inferred from {op} {g.names[i]}'s {what}",
+                             at_least=True)
+
     def reshape(self, i: int, slot: int) -> InferredShape | None:
         g = self.g
         if slot != 0 or len(g.inputs[i]) < 2:
@@ -266,6 +306,8 @@ class _Rules:
         rules.update(dict.fromkeys(RANK4_IMAGE_OPS | PAD_OPS | WINDOW_POOL_OPS | {"Transpose", "Slice"},
                                    self.rank_only))
         rules["Reshape"] = self.reshape
+        rules.update(dict.fromkeys(optypes.AXIS_REDUCTION_OPS | {"Tile", "Unpack", "Squeeze", "StridedSlice", "Split",
+                                                                 "SplitV"}, self.least_rank))
         rules["BiasAdd"] = self.bias_add
         rules.update(dict.fromkeys(CONCAT_OPS, self.concat))
         rules.update(dict.fromkeys(optypes.BROADCAST_OPS | optypes.SELECT_OPS, self.elementwise))
@@ -309,15 +351,18 @@ def shape_from_consumers(g: Graph, shapes: ShapeInference, ref: TensorRef, decla
                 if _keeps_shape(g, shapes, dst, slot) and TensorRef(dst, 0) not in seen:
                     seen.add(TensorRef(dst, 0))
                     nxt.append(TensorRef(dst, 0))
-        if found:
+        if any(not hit.at_least for hit in found):
             break
         frontier = nxt
-    if not found:
+    exact = [hit for hit in found if not hit.at_least]
+    if not exact and found:  # only lower bounds: the largest of them
+        exact = sorted(found, key=lambda hit: -len(hit.shape))
+    if not exact:
         return None
-    first = found[0]
+    first = exact[0]
     shape = list(declared) if declared is not None else list(first.shape)
     reasons: list[str] = []
-    for hit in found:
+    for hit in exact:
         if len(hit.shape) != len(shape):
             continue
         merged = _merge(shape, hit.shape)
