@@ -182,3 +182,29 @@ def test_heatmaps_and_the_keypoints_decoded_from_them_are_both_outputs(tmp_path:
     b.op("loss", "Mean", ["sq", b.const("axes", [0, 1], dtype="int32")])
     inputs, outputs, switches = answer(inspect_model(b.write(tmp_path / "g.pb")))
     assert (inputs, outputs, switches) == (["img:0"], ["keypoints:0", "logits:0"], {})
+
+
+def test_a_recurrent_layers_step_copy_outside_its_loop_is_not_the_output(tmp_path: Path) -> None:
+    """A Keras recurrent layer runs its cell once outside the while loop, on the first step, to learn the output
+    shape; nothing reads that copy. The prediction is what the loss reads from the loop's result."""
+    b = GraphBuilder()
+    x = b.placeholder("tokens_embedded", shape=[-1, 4])
+    labels = b.placeholder("labels", dtype="int64", shape=[-1])
+    w = b.variable("cell/kernel", [4, 4])
+    b.op("cell_1/MatMul", "MatMul", [x, w])  # the copy: the cell once, outside the loop
+    b.op("cell_1/Tanh", "Tanh", ["cell_1/MatMul"])
+    b.op("while/Enter", "Enter", [x], frame_name="rnn/while")
+    b.op("while/Enter_w", "Enter", [w], frame_name="rnn/while", is_constant=True)
+    b.op("while/Merge", "Merge", ["while/Enter", "while/NextIteration"], N=2)
+    b.op("while/LoopCond", "LoopCond", [b.const("while/keep_going", [1], dtype="bool", shape=[])], t=None)
+    b.op("while/Switch", "Switch", ["while/Merge", "while/LoopCond"])
+    b.op("while/Identity", "Identity", ["while/Switch:1"])
+    b.op("while/MatMul", "MatMul", ["while/Identity", "while/Enter_w"])
+    b.op("while/Tanh", "Tanh", ["while/MatMul"])
+    b.op("while/NextIteration", "NextIteration", ["while/Tanh"])
+    b.op("while/Exit", "Exit", ["while/Switch"])
+    logits = classifier(b, "while/Exit", prefix="out/")
+    _xent(b, logits, labels)
+    inputs, outputs, _switches = answer(inspect_model(b.write_meta(tmp_path / "model.meta")))
+    assert inputs == ["tokens_embedded:0"]
+    assert outputs == ["out/logits:0"]

@@ -38,6 +38,11 @@ PLAN = [
     ("text", "graphdef", "none"),
     ("text", "checkpoint", "default"),
     ("mlp", "saved_model", "default"),
+    ("text", "checkpoint", "zero"),
+    ("text", "saved_model", "default"),
+    ("stacked_text", "checkpoint", "default"),
+    ("stacked_text", "checkpoint", "none"),
+    ("stacked_text", "graphdef", "default"),
 ]
 
 
@@ -97,6 +102,12 @@ def _build_model(arch: str, rng: random.Random, regularize: bool) -> tuple[Any, 
     vocab, steps = rng.choice([(50, 12), (200, 20)])
     x = inp = _input(rng, [steps], naming.TOKEN_INPUTS, dtype="int32")
     x = L.Embedding(vocab, 8)(x)
+    if arch == "stacked_text":
+        first = rng.choice([L.LSTM, L.GRU, L.SimpleRNN])(rng.choice([6, 8, 12]), return_sequences=True)
+        x = (L.Bidirectional(first) if rng.random() < 0.5 else first)(x)
+        x = rng.choice([L.LSTM, L.GRU, L.SimpleRNN])(rng.choice([4, 8]))(x)
+        out = _head(rng, x, n, regularize)
+        return v1.keras.Model(inp, out), [inp], [out], "Embedding and two stacked recurrent layers"
     x = (L.LSTM(8) if rng.random() < 0.5 else L.GRU(8))(x)
     out = _head(rng, x, n, regularize)
     return v1.keras.Model(inp, out), [inp], [out], "Embedding and a recurrent layer"

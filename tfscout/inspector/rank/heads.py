@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tfscout.inspector import optypes
-from tfscout.inspector.graph import GraphAnalysis
+from tfscout.inspector.graph import GraphAnalysis, TensorRef
 from tfscout.inspector.rank.branches import side_branches
 from tfscout.inspector.rank.crossing import choose_crossing, down_weighted, view_input
 
@@ -124,6 +124,46 @@ def _byproduct(a: GraphAnalysis, i: int) -> bool:
     return False
 
 
+def _frames_reading(a: GraphAnalysis, w: int) -> set[str]:
+    """The while loops (frame names) that read a weight through an Enter, perhaps after a read or a cast."""
+    g = a.graph
+    frames: set[str] = set()
+    frontier = [w]
+    for _ in range(3):
+        nxt = []
+        for n in frontier:
+            for d, _s, _p in g.consumers[n]:
+                if g.ops[d] in optypes.ENTER_OPS:
+                    attr = g.attr(d, "frame_name")
+                    frames.add(attr.s.decode(errors="replace") if attr is not None else "")
+                elif g.ops[d] in optypes.WEIGHT_READ_OPS:
+                    nxt.append(d)
+        frontier = nxt
+    return frames
+
+
+def _step_copy(a: GraphAnalysis, i: int) -> bool:
+    """A sink computed outside a loop from the weights that loop reads, while the loop's results are used: a copy
+    of the loop's step (a Keras recurrent layer runs its cell once outside the loop to learn the output shape,
+    and nothing reads that copy)."""
+    g, loops, roles = a.graph, a.loops, a.roles
+    if not loops.frame_of_exit or i in a.in_loop:
+        return False
+    exits = frozenset(loops.frame_of_exit)
+    above = g.ancestors([i], stop=exits)  # what it computes itself; earlier loops only hand it their results
+    after = {loops.frame_of_exit[n] for n in above if n in exits}
+    weights = [n for n in above if g.ops[n] in optypes.VARIABLE_OPS
+               or (g.ops[n] in optypes.CONST_OPS and len(a.shapes.shape(TensorRef(n, 0)) or []) >= 2)]
+    frames = {w: _frames_reading(a, w) for w in weights}
+    copied = set().union(*frames.values()) - after
+    used = [e for e in exits if loops.frame_of_exit[e] in copied
+            and any(roles.inference(d) for d, _s, _p in g.consumers[e])]
+    if not used:
+        return False
+    upstream = g.ancestors(used)  # weights in front of the loop (an embedding) are the loop's too
+    return all(frames[w] & copied or w in upstream for w in weights)
+
+
 def _parameterized(a: GraphAnalysis) -> set[int]:
     """The nodes computed (somewhere upstream, loop iterations included) with a parameter of the model."""
     return a.graph.descendants(a.roles.entries)
@@ -149,12 +189,16 @@ def find_heads(a: GraphAnalysis) -> tuple[list[Head], list[bool]]:
         elif data:
             kind = "logged"
         else:
-            kind = "byproduct" if _byproduct(a, i) else "free"
+            kind = "byproduct" if _byproduct(a, i) else "step copy" if _step_copy(a, i) else "free"
         group = root_of(a, i, eligible)
         if group in sources:
             continue  # a view of an input
         head = Head(i, kind, group)
-        if kind == "byproduct":
+        if kind == "step copy":
+            head.kind, head.tier = "byproduct", 1
+            head.reasons.append("a copy of a loop's step computed outside the loop from the loop's weights, while "
+                                "the loop's results are used (a recurrent layer's shape probe)")
+        elif kind == "byproduct":
             head.tier = 1
             head.reasons.append("a loop result nothing reads while the loop's other results are read (an unused "
                                 "final state or sequence)")
