@@ -148,6 +148,7 @@ def choose_crossing(a: GraphAnalysis, choice: HeadChoice, crossing: list[Head], 
                 h.reasons.append("only the loss reads it while the model has other outputs: an auxiliary head")
                 h.tier = 1
                 choice.evidence.append("aux beside sinks")
+                choice.set_aside.append(h.node)
             else:
                 h.recommended = True
                 h.reasons.append("the loss reads it: the model's prediction in a training graph")

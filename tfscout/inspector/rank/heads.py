@@ -39,6 +39,7 @@ class HeadChoice:
 
     heads: list[Head] = field(default_factory=list)
     evidence: list[str] = field(default_factory=list)  # plain facts: "crossing", "aux", "fallback" ...
+    set_aside: list[int] = field(default_factory=list)  # heads only the loss reads, set aside beside sinks
 
     @property
     def recommended(self) -> list[Head]:
@@ -124,6 +125,13 @@ def _byproduct(a: GraphAnalysis, i: int) -> bool:
     return False
 
 
+def weights_in(a: GraphAnalysis, nodes: set[int]) -> list[int]:
+    """The model's weights among ``nodes``: variables, and constants of rank 2 or more (a frozen graph's)."""
+    g = a.graph
+    return [n for n in nodes if g.ops[n] in optypes.VARIABLE_OPS
+            or (g.ops[n] in optypes.CONST_OPS and len(a.shapes.shape(TensorRef(n, 0)) or []) >= 2)]
+
+
 def _frames_reading(a: GraphAnalysis, w: int) -> set[str]:
     """The while loops (frame names) that read a weight through an Enter, perhaps after a read or a cast."""
     g = a.graph
@@ -152,8 +160,7 @@ def _step_copy(a: GraphAnalysis, i: int) -> bool:
     exits = frozenset(loops.frame_of_exit)
     above = g.ancestors([i], stop=exits)  # what it computes itself; earlier loops only hand it their results
     after = {loops.frame_of_exit[n] for n in above if n in exits}
-    weights = [n for n in above if g.ops[n] in optypes.VARIABLE_OPS
-               or (g.ops[n] in optypes.CONST_OPS and len(a.shapes.shape(TensorRef(n, 0)) or []) >= 2)]
+    weights = weights_in(a, above)
     frames = {w: _frames_reading(a, w) for w in weights}
     copied = set().union(*frames.values()) - after
     used = [e for e in exits if loops.frame_of_exit[e] in copied
