@@ -65,6 +65,8 @@ def checkpoint_meta(path: Path) -> Path | None:
     highest step) or the .meta given."""
     if path.is_file():
         return path
+    if path.with_name(path.name + ".meta").is_file():  # a checkpoint prefix
+        return path.with_name(path.name + ".meta")
     state = path / "checkpoint"
     if state.is_file():
         found = re.search(r'^model_checkpoint_path:\s*"(.*)"', state.read_text(), re.MULTILINE)
@@ -124,6 +126,9 @@ def _feeds(session: Any, seed: int, unknown: int, fixed: dict[str, Any]) -> dict
             feeds[meta.name] = rng.integers(0, 256, size=dims).astype(np.uint8)
         elif kind in ("tensor(int32)", "tensor(int64)"):
             feeds[meta.name] = rng.integers(0, 2, size=dims).astype(np.int32 if "32" in kind else np.int64)
+        elif kind == "tensor(string)":
+            words = np.array(["a", "b", "x", "7", "0.5", ""], dtype=object)
+            feeds[meta.name] = words[rng.integers(0, len(words), size=dims)]
         elif kind == "tensor(double)":
             feeds[meta.name] = rng.uniform(-1, 1, size=dims)
         else:
