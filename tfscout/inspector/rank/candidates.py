@@ -42,7 +42,14 @@ def input_candidates(a: GraphAnalysis, iface: Interface) -> list[TensorCandidate
             replaces = [g.tensor_name(TensorRef(r, 0)) for r in cut.replaces]
             chain = " -> ".join(dict.fromkeys(cut.chain)) or "a pipeline"
             src = ", ".join(replaces) or "a queue or dataset"
-            reasons.append(f"cut point: data arrives from {src} through {chain}; feed the decoded tensor here")
+            if cut.fed is not None:
+                buckets = g.attr(i, "num_buckets")
+                count = f", {buckets.i} buckets" if buckets is not None else ""
+                reasons.append(f"cut point: TensorFlow hashes {g.tensor_name(cut.fed)} into buckets here "
+                               f"({op}{count}), which ONNX cannot do alike; feed the bucket ids (the same op: "
+                               "tf.strings.to_hash_bucket_fast for StringToHashBucketFast)")
+            else:
+                reasons.append(f"cut point: data arrives from {src} through {chain}; feed the decoded tensor here")
             if op in optypes.PARSE_EXAMPLE_OPS and (feature := parsed_feature(g, i, ref.port)):
                 reasons.append(f"the {feature} of the serialized tf.Example")
             score = 0.9

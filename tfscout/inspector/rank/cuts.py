@@ -22,11 +22,17 @@ _NOT_DATA = frozenset({"resource", "variant"})
 _ELEMENT_OPS = optypes.ITERATOR_NEXT_OPS | optypes.QUEUE_DEQUEUE_OPS
 
 
+# TensorFlow's string hashes (Fingerprint64, its legacy hash, SipHash) have no faithful ONNX form: tf2onnx maps
+# the first two onto onnxruntime-extensions ops whose buckets differ from TensorFlow's. Feed the bucket ids.
+HASH_OPS = frozenset({"StringToHashBucketFast", "StringToHashBucket", "StringToHashBucketStrong"})
+
+
 @dataclass
 class CutPoint:
     ref: TensorRef
     replaces: list[int] = field(default_factory=list)  # raw sources (placeholders, queues) cut away
     chain: list[str] = field(default_factory=list)  # pipeline op types, in order
+    fed: TensorRef | None = None  # the tensor it stands for, when that is not a raw source (hashed strings)
 
 
 def _named_identity(a: GraphAnalysis, ref: TensorRef, keep: set[int]) -> TensorRef:
@@ -162,4 +168,46 @@ def parse_example_cuts(g: Graph, inputs: list[TensorRef], outputs: list[TensorRe
                 if cut not in kept:
                     kept.append(cut)
                     cuts.append(CutPoint(cut, [ref.node], [g.ops[parser]]))
+    return kept, cuts
+
+
+# Hashed strings
+def _users(g: Graph, ref: TensorRef, needed: set[int]) -> list[int]:
+    """The nodes among ``needed`` that read ``ref``, through identities."""
+    found, frontier = [], [ref]
+    for _ in range(4):
+        nxt = []
+        for tensor in frontier:
+            for dst, _slot, port in g.consumers[tensor.node]:
+                if port != tensor.port or dst not in needed:
+                    continue
+                if g.ops[dst] in optypes.IDENTITY_OPS:
+                    nxt.append(TensorRef(dst, 0))
+                else:
+                    found.append(dst)
+        frontier = nxt
+    return found
+
+
+def hash_cuts(g: Graph, inputs: list[TensorRef], outputs: list[TensorRef]) -> tuple[list[TensorRef], list[CutPoint]]:
+    """``inputs`` with every string input that is only hashed into buckets replaced by the bucket ids: TensorFlow
+    computes them as before (``tf.strings.to_hash_bucket_fast``), the model takes them from there."""
+    kept: list[TensorRef] = []
+    cuts: list[CutPoint] = []
+    needed: set[int] | None = None
+    for ref in inputs:
+        if g.dtype(ref) != "string":
+            kept.append(ref)
+            continue
+        if needed is None:
+            needed = g.ancestors({r.node for r in outputs}, stop={r.node for r in inputs})
+        users = _users(g, ref, needed)
+        if not users or any(g.ops[u] not in HASH_OPS for u in users):
+            kept.append(ref)
+            continue
+        for user in users:
+            cut = TensorRef(user, 0)
+            if cut not in kept:
+                kept.append(cut)
+                cuts.append(CutPoint(cut, [], [g.ops[user]], fed=ref))
     return kept, cuts

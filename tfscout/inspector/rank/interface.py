@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from tfscout.inspector.graph import GraphAnalysis, InferredShape, TensorRef, shape_from_consumers
 from tfscout.inspector.load import Signature
 from tfscout.inspector.rank.confidence import Confidence
-from tfscout.inspector.rank.cuts import CutPoint, find_cut_points, parse_example_cuts
+from tfscout.inspector.rank.cuts import CutPoint, find_cut_points, hash_cuts, parse_example_cuts
 from tfscout.inspector.rank.given import choose_signature, given_shapes, resolve_names, split_names
 from tfscout.inspector.rank.modes import find_mode_switches
 from tfscout.inspector.rank.outputs import OutputScore, rank_outputs
@@ -75,6 +75,8 @@ def choose_interface(a: GraphAnalysis, inputs: str | list[str] | None = None,
     parsed: list[CutPoint] = []
     if in_refs and not in_names:  # a serialized tf.Example: feed the parsed features
         in_refs, parsed = parse_example_cuts(g, in_refs, out_refs)
+        in_refs, hashed = hash_cuts(g, in_refs, out_refs)
+        parsed += hashed
     stop = {r.node for r in in_refs} if in_refs else set()
     needed = g.ancestors({r.node for r in out_refs}, stop=stop)
     candidates = [p for p in a.feedable if p in needed and p not in stop and p not in a.computed_defaults]
@@ -84,6 +86,8 @@ def choose_interface(a: GraphAnalysis, inputs: str | list[str] | None = None,
         cuts, cut_away = find_cut_points(a, needed)
         in_refs = [c.ref for c in cuts]
         in_refs += [TensorRef(p, 0) for p in candidates if p not in switches and p not in cut_away]
+        in_refs, hashed = hash_cuts(g, in_refs, out_refs)
+        cuts += hashed
         stop = {r.node for r in in_refs}
         needed = g.ancestors({r.node for r in out_refs}, stop=stop)
     else:
