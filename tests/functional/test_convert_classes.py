@@ -89,6 +89,15 @@ def test_an_estimator_export_is_cut_at_what_parse_example_hands_on(graphs, tmp_p
     assert latency["threads"] >= 1 and latency["runs"] >= latency["warmup"] >= 1
 
 
+def test_a_signature_fed_encoded_images_is_cut_after_the_decoding_loop(graphs, tmp_path: Path) -> None:
+    """tf.map_fn decodes each JPEG inside a while loop: a placeholder cannot feed one iteration, so the cut
+    is what the loop hands on, the stacked images."""
+    report = _convert(graphs, "jpeg_serving", tmp_path)
+    assert [(i["name"], i["dtype"], i["shape"]) for i in report["inputs"]] == [
+        ("map/TensorArrayStack/TensorArrayGatherV3:0", "float32", [-1, 12, 12, 3])]
+    assert report["verified"] is True
+
+
 def test_every_polyfill_matches_tensorflow_on_edge_values(graphs, tmp_path: Path) -> None:
     """0, -0, tiny, huge, negative, NaN and infinities for the floats; signed and extreme integers."""
     folder, index = graphs

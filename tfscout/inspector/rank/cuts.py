@@ -49,10 +49,12 @@ def _named_identity(a: GraphAnalysis, ref: TensorRef, keep: set[int]) -> TensorR
     return ref
 
 
-def find_cut_points(a: GraphAnalysis, needed: set[int]) -> tuple[list[CutPoint], set[int]]:
-    """Cut points for the pipelines among ``needed`` (ancestors of the outputs), and the nodes cut away."""
+def find_cut_points(a: GraphAnalysis, needed: set[int], inputs: frozenset[int] = frozenset()
+                    ) -> tuple[list[CutPoint], set[int]]:
+    """Cut points for the pipelines among ``needed`` (ancestors of the outputs), and the nodes cut away; the
+    nodes of ``inputs`` already chosen (a ParseExample whose outputs are fed) start no pipeline."""
     g = a.graph
-    seeds = [i for i in a.pipeline_seeds if i in needed]
+    seeds = [i for i in a.pipeline_seeds if i in needed and i not in inputs]
     if not seeds:
         return [], set()
     region = g.ancestors(seeds) & needed
@@ -68,17 +70,43 @@ def find_cut_points(a: GraphAnalysis, needed: set[int]) -> tuple[list[CutPoint],
             ref = TensorRef(src, port)
             if g.dtype(ref) in _NOT_DATA or (g.dtype(ref) == "string" and g.ops[src] not in _ELEMENT_OPS):
                 continue  # a string is fed when the pipeline hands it over, not while a reader's bytes are decoded
-            ref = _named_identity(a, ref, needed)
-            if ref in cuts:
-                continue
-            above = g.ancestors([src]) & region
-            raw = sorted(i for i in above if g.ops[i] in optypes.PLACEHOLDER_OPS or not g.inputs[i]
-                         and g.ops[i] not in optypes.CONST_OPS)
-            chain_ops = [g.ops[i] for i in sorted(above, key=lambda k: a.depth[k])
-                         if g.ops[i] in optypes.PIPELINE_OPS]
-            cuts[ref] = CutPoint(ref, raw, chain_ops)
+            for out in _out_of_loops(a, ref, dst, needed):
+                out = _named_identity(a, out, needed)
+                if out in cuts:
+                    continue
+                above = g.ancestors([out.node]) & (region | a.in_loop)
+                raw = sorted(i for i in above if g.ops[i] in optypes.PLACEHOLDER_OPS or not g.inputs[i]
+                             and g.ops[i] not in optypes.CONST_OPS)
+                chain_ops = [g.ops[i] for i in sorted(above, key=lambda k: a.depth[k])
+                             if g.ops[i] in optypes.PIPELINE_OPS]
+                cuts[out] = CutPoint(out, raw, chain_ops)
     cut_away = set(region)
     return list(cuts.values()), cut_away
+
+
+def _out_of_loops(a: GraphAnalysis, ref: TensorRef, dst: int, needed: set[int]) -> list[TensorRef]:
+    """Where a cut inside a while loop leaves it: a placeholder cannot feed one iteration (tf.map_fn decoding
+    each image of a batch), so the cut moves to what the loop hands on, the stacked results (a TensorArray
+    read after the loop) or a loop result itself."""
+    g = a.graph
+    if ref.node not in a.in_loop and dst not in a.in_loop:
+        return [ref]
+    found: list[TensorRef] = []
+    stack, seen = [dst], {dst}
+    while stack:
+        i = stack.pop()
+        for d, _s, port in g.consumers[i]:
+            if d in seen or d not in needed:
+                continue
+            seen.add(d)
+            if d in a.in_loop:
+                stack.append(d)
+            elif g.ops[i] in optypes.EXIT_OPS and g.ops[d] in optypes.TENSOR_ARRAY_READ_OPS:
+                if g.ops[d] != "TensorArraySizeV3":
+                    found.append(TensorRef(d, 0))  # the stacked results; their size goes with them
+            elif g.ops[i] in optypes.EXIT_OPS:
+                found.append(TensorRef(i, port))
+    return found
 
 
 # Serialized tf.Example inputs

@@ -77,6 +77,11 @@ def choose_interface(a: GraphAnalysis, inputs: str | list[str] | None = None,
         in_refs, parsed = parse_example_cuts(g, in_refs, out_refs)
         in_refs, hashed = hash_cuts(g, in_refs, out_refs)
         parsed += hashed
+        chosen = frozenset(r.node for r in in_refs)
+        decoded, cut_away = find_cut_points(a, g.ancestors({r.node for r in out_refs}, stop=set(chosen)), chosen)
+        if decoded:  # a signature's encoded images or audio: feed what the decoding hands on
+            in_refs = [c.ref for c in decoded] + [r for r in in_refs if r.node not in cut_away]
+            parsed += decoded
     stop = {r.node for r in in_refs} if in_refs else set()
     needed = g.ancestors({r.node for r in out_refs}, stop=stop)
     candidates = [p for p in a.feedable if p in needed and p not in stop and p not in a.computed_defaults]
