@@ -124,8 +124,9 @@ def evaluate(graph_id: str, fmt: str, model: Path, source: Source, work: Path, t
                                 | inspect_classes(model, row["inputs"]))
         row["divergence"] = (report.get("first_divergence") or {}).get("tf_tensor")
     if code == 0 and report:
+        bn = any(s["name"] == "batch norm to inference mode" and s["status"] == "done" for s in report["steps"])
         row["check"], row["check_diff"] = independent_check(source, out, report.get("mode_switches") or {},
-                                                            report["rtol"], report["atol"])
+                                                            report["rtol"], report["atol"], training_batch_norm=bn)
     return row
 
 

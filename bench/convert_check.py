@@ -136,9 +136,10 @@ def _feeds(session: Any, seed: int, unknown: int, fixed: dict[str, Any]) -> dict
     return feeds
 
 
-def ort_outputs(onnx_path: str, seed: int, fixed: dict[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Fresh inputs (unknown dimensions 32, 64, 16, or 1 when the model rejects those) and onnxruntime's
-    answers; ``fixed`` inputs (mode switches) take the value given."""
+def ort_outputs(onnx_path: str, seed: int, fixed: dict[str, Any] | None = None,
+                sizes: tuple[int, ...] = (32, 64, 16, 1)) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Fresh inputs (unknown dimensions the first of ``sizes`` the model accepts) and onnxruntime's answers;
+    ``fixed`` inputs (mode switches) take the value given."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
@@ -152,7 +153,7 @@ def ort_outputs(onnx_path: str, seed: int, fixed: dict[str, Any] | None = None) 
     session = ort.InferenceSession(onnx_path, options, providers=["CPUExecutionProvider"])
     names = [o.name for o in session.get_outputs()]
     error: Exception | None = None
-    for unknown in (32, 64, 16, 1):
+    for unknown in sizes:
         feeds = _feeds(session, seed, unknown, fixed or {})
         try:
             return feeds, dict(zip(names, session.run(names, feeds), strict=True))
@@ -196,28 +197,43 @@ def tf_outputs(source: dict[str, Any], feeds: dict[str, Any], fetches: list[str]
         feed_dict = {graph.get_tensor_by_name(k): v for k, v in feeds.items()}
         for name, value in switches.items():
             feed_dict[graph.get_tensor_by_name(name)] = value
-        values = sess.run([graph.get_tensor_by_name(f) for f in fetches], feed_dict)
+        fetched = [graph.get_tensor_by_name(f) for f in fetches]
+        values = sess.run(fetched, feed_dict)
+        again = sess.run(fetched, feed_dict)
+    import numpy as np
+
+    if any(np.asarray(x).dtype.kind in "fc" and not np.array_equal(x, y, equal_nan=True)
+           for x, y in zip(values, again, strict=True)):
+        return "the original gives other values on every run (active dropout, sampling): not comparable"
     return dict(zip(fetches, values, strict=True))
 
 
 def independent_check(source: Source, onnx_path: Path, switches: dict[str, Any], rtol: float,
-                      atol: float) -> tuple[str, float | None]:
-    """('match' | 'MISMATCH' | 'n/a: why', max abs diff) for a converted model."""
+                      atol: float, training_batch_norm: bool = False) -> tuple[str, float | None]:
+    """('match' | 'MISMATCH' | 'n/a: why', max abs diff) for a converted model. ``training_batch_norm``: the
+    conversion put batch norms the original runs in training mode (statistics of the batch fed) into
+    inference mode, so a difference says nothing about the conversion."""
     import numpy as np
 
     from tfscout.procs import run_function
 
     fixed = {name: value for name, value in switches.items()}
-    try:
-        feeds, onnx_values = run_function("bench.convert_check:ort_outputs",
-                                          {"onnx_path": str(onnx_path), "seed": CHECK_SEED, "fixed": fixed},
-                                          what="onnxruntime", timeout=300)
-        tf_feeds = {k: v for k, v in feeds.items() if k not in switches}
-        tf_values = run_function("bench.convert_check:tf_outputs",
-                                 {"source": source.to_dict(), "feeds": tf_feeds, "fetches": list(onnx_values),
-                                  "switches": switches}, what="TensorFlow", timeout=300)
-    except Exception as exc:  # noqa: BLE001 - a bench: any failure is a row in the table
-        return f"n/a: {str(exc).splitlines()[0][:80] if str(exc) else type(exc).__name__}", None
+    failure: Exception | None = None
+    for sizes in ((32, 64, 16, 1), (1,)):  # free dimensions both sides accept (a time-major batch: 1)
+        try:
+            feeds, onnx_values = run_function("bench.convert_check:ort_outputs",
+                                              {"onnx_path": str(onnx_path), "seed": CHECK_SEED, "fixed": fixed,
+                                               "sizes": sizes}, what="onnxruntime", timeout=300)
+            tf_feeds = {k: v for k, v in feeds.items() if k not in switches}
+            tf_values = run_function("bench.convert_check:tf_outputs",
+                                     {"source": source.to_dict(), "feeds": tf_feeds, "fetches": list(onnx_values),
+                                      "switches": switches}, what="TensorFlow", timeout=300)
+            break
+        except Exception as exc:  # noqa: BLE001 - a bench: any failure is a row in the table
+            failure = exc
+    else:
+        text = str(failure)
+        return f"n/a: {text.splitlines()[0][:80] if text else type(failure).__name__}", None
     if isinstance(tf_values, str):
         return f"n/a: {tf_values}", None
     worst = 0.0
@@ -231,6 +247,8 @@ def independent_check(source: Source, onnx_path: Path, switches: dict[str, Any],
             continue
         a, b = a.astype(np.float64), b.astype(np.float64)
         if not np.allclose(b, a, rtol=rtol, atol=atol, equal_nan=True):
+            if training_batch_norm:
+                return "n/a: the original normalises with the batch's statistics (training mode)", None
             return "MISMATCH", float(np.nanmax(np.abs(a - b))) if a.size else None
         if a.size:
             worst = max(worst, float(np.nanmax(np.abs(a - b))))
