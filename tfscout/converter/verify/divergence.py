@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tfscout.converter.report import ConversionReport, Divergence, FrozenGraph, Sample
+from tfscout.inspector import optypes
 from tfscout.converter.verify.compare import compare_one
 from tfscout.converter.verify.examples import data_subgraph
 from tfscout.converter.verify.reference import load_arrays, save_arrays, tf_session
@@ -211,6 +212,12 @@ def find_divergence(report: ConversionReport, frozen: FrozenGraph, onnx_file: Pa
     else:
         found.repro = {}
     report.first_divergence = found
+    if found.tf_op in optypes.RANDOM_OPS:  # no conversion matches a draw: say how to compare the rest
+        for problem in report.problems:
+            if problem.kind == "mismatch":
+                problem.fix = (f"the model draws random numbers at {found.tf_tensor} ({found.tf_op}), and "
+                               "TensorFlow and onnxruntime draw different ones: pass it as an input to compare "
+                               f"(--inputs with {found.tf_tensor} added), or cut the sampling away")
     if found.tf_tensor:
         report.add_step("verify", "where the numbers part", "done",
                         f"first at {found.tf_tensor} ({found.tf_op}; ONNX node {found.onnx_node}): max abs "
