@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from tfscout.converter.report import ConversionReport, Divergence, FrozenGraph, Sample
-from tfscout.inspector import optypes
 from tfscout.converter.verify.compare import compare_one
 from tfscout.converter.verify.examples import data_subgraph
 from tfscout.converter.verify.reference import load_arrays, save_arrays, tf_session
 from tfscout.converter.verify.validate import CONTRIB_DOMAIN, ort_feeds
+from tfscout.inspector import optypes
 from tfscout.procs import run_function
 
 CHUNK = 48
