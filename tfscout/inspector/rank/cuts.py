@@ -217,9 +217,12 @@ def _users(g: Graph, ref: TensorRef, needed: set[int]) -> list[int]:
     return found
 
 
-def hash_cuts(g: Graph, inputs: list[TensorRef], outputs: list[TensorRef]) -> tuple[list[TensorRef], list[CutPoint]]:
+def hash_cuts(g: Graph, inputs: list[TensorRef], outputs: list[TensorRef], earlier: list[CutPoint]
+              ) -> tuple[list[TensorRef], list[CutPoint]]:
     """``inputs`` with every string input that is only hashed into buckets replaced by the bucket ids: TensorFlow
-    computes them as before (``tf.strings.to_hash_bucket_fast``), the model takes them from there."""
+    computes them as before (``tf.strings.to_hash_bucket_fast``), the model takes them from there. A cut made
+    ``earlier`` (a parsed feature) hands on what it replaces."""
+    replaced = {c.ref: c.replaces for c in earlier}
     kept: list[TensorRef] = []
     cuts: list[CutPoint] = []
     needed: set[int] | None = None
@@ -237,5 +240,6 @@ def hash_cuts(g: Graph, inputs: list[TensorRef], outputs: list[TensorRef]) -> tu
             cut = TensorRef(user, 0)
             if cut not in kept:
                 kept.append(cut)
-                cuts.append(CutPoint(cut, [], [g.ops[user]], fed=ref))
+                raw = replaced.get(ref, [ref.node] if g.ops[ref.node] in optypes.PLACEHOLDER_OPS else [])
+                cuts.append(CutPoint(cut, list(raw), [g.ops[user]], fed=ref))
     return kept, cuts

@@ -75,7 +75,7 @@ def choose_interface(a: GraphAnalysis, inputs: str | list[str] | None = None,
     parsed: list[CutPoint] = []
     if in_refs and not in_names:  # a serialized tf.Example: feed the parsed features
         in_refs, parsed = parse_example_cuts(g, in_refs, out_refs)
-        in_refs, hashed = hash_cuts(g, in_refs, out_refs)
+        in_refs, hashed = hash_cuts(g, in_refs, out_refs, parsed)
         parsed += hashed
         chosen = frozenset(r.node for r in in_refs)
         decoded, cut_away = find_cut_points(a, g.ancestors({r.node for r in out_refs}, stop=set(chosen)), chosen)
@@ -91,7 +91,7 @@ def choose_interface(a: GraphAnalysis, inputs: str | list[str] | None = None,
         cuts, cut_away = find_cut_points(a, needed)
         in_refs = [c.ref for c in cuts]
         in_refs += [TensorRef(p, 0) for p in candidates if p not in switches and p not in cut_away]
-        in_refs, hashed = hash_cuts(g, in_refs, out_refs)
+        in_refs, hashed = hash_cuts(g, in_refs, out_refs, cuts)
         cuts += hashed
         stop = {r.node for r in in_refs}
         needed = g.ancestors({r.node for r in out_refs}, stop=stop)
