@@ -33,6 +33,14 @@ def tfscout_executable() -> str:
     return str(beside) if beside.exists() else (shutil.which("tfscout") or "tfscout")
 
 
+def interruptible() -> None:
+    """``preexec_fn`` for a child a test will interrupt: Ctrl+C as in a terminal, even when the suite itself
+    runs in the background (a shell starts background jobs with SIGINT ignored, and children inherit that)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def run_tfscout(*args: str, timeout: float = 300, cwd: Path | None = None) -> CliResult:
     """Run the installed ``tfscout`` console script, as a user would."""
     proc = subprocess.run([tfscout_executable(), *args], capture_output=True, text=True, timeout=timeout,

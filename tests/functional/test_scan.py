@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CORPUS, ROOT, run_tfscout, tfscout_executable
+from tests.conftest import CORPUS, ROOT, interruptible, run_tfscout, tfscout_executable
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -268,7 +268,7 @@ def test_an_interrupted_scan_resumes(tmp_path: Path) -> None:
             assert len(rows_by_path(scan(str(folder), "--json", "-j", "1"))) == 2
     state = folder / ".tfscout-scan.jsonl"
     proc = subprocess.Popen([tfscout_executable(), "scan", str(folder), "--json", "-j", "1"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=interruptible)
     worker = _stop_its_worker(proc)
     try:
         proc.send_signal(signal.SIGINT)

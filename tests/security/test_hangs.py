@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CliResult, run_tfscout, tfscout_executable
+from tests.conftest import CliResult, interruptible, run_tfscout, tfscout_executable
 from tests.graphdefs import GraphBuilder
 from tests.security.conftest import describe, error_line
 
@@ -118,7 +118,7 @@ def test_a_signal_stops_the_tensorflow_child_and_removes_the_temp_folders(sig: s
     temp = tmp_path / "tmp"
     temp.mkdir()
     proc = subprocess.Popen([tfscout_executable(), "convert", str(frozen_pb()), "-o", str(tmp_path / "out.onnx")],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, preexec_fn=interruptible,
                             env={**os.environ, "TMPDIR": str(temp), "TF_CPP_MIN_LOG_LEVEL": "3"})
     children: list[psutil.Process] = []
     try:
