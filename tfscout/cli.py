@@ -17,8 +17,9 @@ from tfscout.cmd import COMMANDS
 from tfscout.errors import TfscoutError
 
 
-class Stopped(BaseException):
-    """SIGTERM (or SIGHUP) arrived: unwind like Ctrl+C, so that children are killed and temp folders go."""
+class Stopped(SystemExit):
+    """SIGTERM (or SIGHUP) arrived: unwind like Ctrl+C, so that children are killed and temp folders go. A
+    SystemExit, so that an asyncio task it lands in (the TUI's) passes it on instead of keeping it."""
 
     def __init__(self, signum: int) -> None:
         super().__init__(signum)
