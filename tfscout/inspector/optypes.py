@@ -381,3 +381,8 @@ FROM_FIRST_INPUT_SHAPE_OPS = (SAME_SHAPE_OPS | AXIS_REDUCTION_OPS | ARG_REDUCTIO
                               | DIMENSION_OPS | frozenset({"AudioSpectrogram", "Mfcc"}))
 # ... or from the shapes of the first inputs (up to three).
 FROM_INPUTS_SHAPE_OPS = BROADCAST_OPS | SELECT_OPS | frozenset({"MatMul"})
+# Ops that pick positions in a map (ArgMax, TopK), and those that split a flat position into row and column.
+INDEX_OPS = frozenset({"ArgMax", "ArgMin", "TopKV2", "TopK"})
+UNRAVEL_OPS = frozenset({"FloorMod", "FloorDiv", "Mod", "TruncateMod", "TruncateDiv", "UnravelIndex"})
+# TensorFlow's string hashes (Fingerprint64, its legacy hash, SipHash): no faithful ONNX form.
+STRING_HASH_OPS = frozenset({"StringToHashBucketFast", "StringToHashBucket", "StringToHashBucketStrong"})

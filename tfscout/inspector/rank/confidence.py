@@ -95,10 +95,6 @@ def _self_contained(a: GraphAnalysis, choice: HeadChoice) -> bool:
     return len(choice.recommended) == 1 and all(h.recommended or h.tier >= 2 for h in choice.heads)
 
 
-# Ops that pick positions: coordinates taken from a map pass through one, and then through one that splits the
-# flat position into row and column (a class id from an ArgMax is used as it is).
-_INDEX_OPS = frozenset({"ArgMax", "ArgMin", "TopKV2", "TopK"})
-_UNRAVEL_OPS = frozenset({"FloorMod", "FloorDiv", "Mod", "TruncateMod", "TruncateDiv", "UnravelIndex"})
 _WALK = 64
 
 
@@ -116,8 +112,8 @@ def _decoded(a: GraphAnalysis, head: int) -> bool:
             shape = a.shapes.shape(TensorRef(i, 0))
             maps = maps or (len(shape) >= 4 if shape is not None else g.ops[i] in optypes.SPATIAL_LAYER_OPS)
             continue
-        picks = picks or g.ops[i] in _INDEX_OPS
-        unravels = unravels or g.ops[i] in _UNRAVEL_OPS
+        picks = picks or g.ops[i] in optypes.INDEX_OPS
+        unravels = unravels or g.ops[i] in optypes.UNRAVEL_OPS
         for src, _port in g.inputs[i]:
             if src in reach and src not in seen:
                 seen.add(src)

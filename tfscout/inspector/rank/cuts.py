@@ -22,11 +22,6 @@ _NOT_DATA = frozenset({"resource", "variant"})
 _ELEMENT_OPS = optypes.ITERATOR_NEXT_OPS | optypes.QUEUE_DEQUEUE_OPS
 
 
-# TensorFlow's string hashes (Fingerprint64, its legacy hash, SipHash) have no faithful ONNX form: tf2onnx maps
-# the first two onto onnxruntime-extensions ops whose buckets differ from TensorFlow's. Feed the bucket ids.
-HASH_OPS = frozenset({"StringToHashBucketFast", "StringToHashBucket", "StringToHashBucketStrong"})
-
-
 @dataclass
 class CutPoint:
     ref: TensorRef
@@ -219,8 +214,10 @@ def _users(g: Graph, ref: TensorRef, needed: set[int]) -> list[int]:
 
 def hash_cuts(g: Graph, inputs: list[TensorRef], outputs: list[TensorRef], earlier: list[CutPoint]
               ) -> tuple[list[TensorRef], list[CutPoint]]:
-    """``inputs`` with every string input that is only hashed into buckets replaced by the bucket ids: TensorFlow
-    computes them as before (``tf.strings.to_hash_bucket_fast``), the model takes them from there. A cut made
+    """``inputs`` with every string input that is only hashed into buckets replaced by the bucket ids: TensorFlow's
+    string hashes have no faithful ONNX form (tf2onnx maps two of them onto onnxruntime-extensions ops whose
+    buckets differ), so the caller computes them as before (``tf.strings.to_hash_bucket_fast``) and the model
+    takes them from there. A cut made
     ``earlier`` (a parsed feature) hands on what it replaces."""
     replaced = {c.ref: c.replaces for c in earlier}
     kept: list[TensorRef] = []
@@ -233,7 +230,7 @@ def hash_cuts(g: Graph, inputs: list[TensorRef], outputs: list[TensorRef], earli
         if needed is None:
             needed = g.ancestors({r.node for r in outputs}, stop={r.node for r in inputs})
         users = _users(g, ref, needed)
-        if not users or any(g.ops[u] not in HASH_OPS for u in users):
+        if not users or any(g.ops[u] not in optypes.STRING_HASH_OPS for u in users):
             kept.append(ref)
             continue
         for user in users:
