@@ -98,6 +98,13 @@ def test_a_signature_fed_encoded_images_is_cut_after_the_decoding_loop(graphs, t
     assert report["verified"] is True
 
 
+def test_a_resource_variable_read_inside_a_while_loop_is_frozen(graphs, tmp_path: Path) -> None:
+    """The loop reads the weights through an Enter of the variable's handle: the Enter takes the value."""
+    report = _convert(graphs, "loop_weights", tmp_path)
+    assert report["verified"] is True
+    assert _step(report, "variables to constants")["nodes"] == ["cell/kernel"]
+
+
 def test_every_polyfill_matches_tensorflow_on_edge_values(graphs, tmp_path: Path) -> None:
     """0, -0, tiny, huge, negative, NaN and infinities for the floats; signed and extreme integers."""
     folder, index = graphs

@@ -229,12 +229,25 @@ def _freeze_resource(edit: GraphEdit, name: str, value: Any, consumers: dict[str
     dtype = _dtype_of(edit.nodes[name])
     const_name = edit.unique_name(f"{name}/tfscout_value")
     edit.make_const(const_name, value, dtype)
-    for dst, _k in consumers.get(f"{name}:0", []):
+    _swap_reads(edit, name, f"{name}:0", f"{const_name}:0", dtype, consumers)
+    edit.remove([name])
+
+
+# Ops a resource handle passes through unchanged: into a while loop's frame (a recurrent cell's weights), or
+# an identity. Once the handle is a value, they pass the value.
+_HANDLE_PASS_OPS = frozenset({"Enter", "RefEnter", "Identity"})
+
+
+def _swap_reads(edit: GraphEdit, name: str, handle: str, value: str, dtype: str | None,
+                consumers: dict[str, list[tuple[str, int]]]) -> None:
+    """Make every reader of the resource ``handle`` (variable ``name``) read ``value`` instead, through the ops
+    that pass the handle on."""
+    for dst, _k in consumers.get(handle, []):
         user = edit.nodes.get(dst)
         if user is None:
             continue
         if user.op == "ReadVariableOp":
-            edit.rewire(f"{dst}:0", f"{const_name}:0")
+            edit.rewire(f"{dst}:0", value)
             edit.remove([dst])
         elif user.op == "ResourceGather":
             indices = [i for i in user.input if not i.startswith("^")][1]
@@ -242,7 +255,7 @@ def _freeze_resource(edit: GraphEdit, name: str, value: Any, consumers: dict[str
             tindices = user.attr["Tindices"].type
             user.op = "GatherV2"
             del user.input[:]
-            user.input.extend([f"{const_name}:0", indices, f"{axis.name}:0"])
+            user.input.extend([value, indices, f"{axis.name}:0"])
             for key in list(user.attr):
                 if key != "_output_shapes":
                     del user.attr[key]
@@ -250,8 +263,15 @@ def _freeze_resource(edit: GraphEdit, name: str, value: Any, consumers: dict[str
             user.attr["Tindices"].type = tindices
             user.attr["Taxis"].type = 3
             user.attr["batch_dims"].i = 0
+        elif user.op in _HANDLE_PASS_OPS:
+            for k, ref in enumerate(user.input):
+                if ref in (handle, handle.removesuffix(":0")):
+                    user.input[k] = value
+            edit.set_type_attr(user, "T", dtype or "float32")
+            if "_output_shapes" in user.attr:
+                del user.attr["_output_shapes"]
+            _swap_reads(edit, name, f"{dst}:0", f"{dst}:0", dtype, consumers)
         else:
             raise ModelProblem(f"the resource variable {name} is used by {user.op} ({dst}), which cannot be frozen",
                                "choose outputs that do not need it with --outputs")
-    edit.remove([name])
 
