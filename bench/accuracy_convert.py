@@ -242,30 +242,60 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-plain", action="store_true", help="development corpus: do not run plain tf2onnx")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/ACCURACY.md alone")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
+    parser.add_argument("--merge", type=Path, help="rows JSON of an earlier run (--json): the graphs run now replace "
+                        "theirs, the others are kept, and the section says which were rerun at which commit")
     args = parser.parse_args(argv)
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    sections, all_rows = [], {}
+    all_rows: dict[str, list[dict[str, Any]]] = {}
     with tempfile.TemporaryDirectory(prefix="tfscout-accuracy-") as tmp:
         if args.set in ("corpus", "both"):
-            rows = corpus_rows(args, Path(tmp))
-            all_rows["corpus"] = rows
-            sections.append(render_set(f"Third-party corpus ({len(rows)} graphs, `tests/corpus`)", rows,
-                                       "as the manifest records"))
+            all_rows["corpus"] = corpus_rows(args, Path(tmp))
         if args.set in ("devcorpus", "both"):
-            rows = devcorpus_rows(args, Path(tmp))
-            all_rows["devcorpus"] = rows
-            sections.append(render_set(f"Development corpus ({len(rows)} generated graphs, `out/devcorpus`)", rows,
-                                       "run here on the truth's names"))
+            all_rows["devcorpus"] = devcorpus_rows(args, Path(tmp))
     head = (f"Autopilot (`tfscout convert MODEL -o OUT`, no names given); {machine_description()}. Classes: the "
             "conversions of issue 13 a graph needed (1 input shapes from consumers, 2 sample sizes the graph "
             "accepts, 3 cut at ParseExample, 4 polyfilled ops, 5 PlaceholderWithDefault defaults).")
+    if args.merge:
+        earlier = json.loads(args.merge.read_text())
+        rerun = sorted(r["id"] for rows in all_rows.values() for r in rows)
+        all_rows = _merged(earlier, all_rows)
+        head += (f" The rows of {', '.join(rerun)} were rerun at this commit; the others come from the run "
+                 f"recorded in {args.merge.name} ({earlier.get('commit', 'an earlier commit')}).")
+    sections = []
+    if "corpus" in all_rows:
+        sections.append(render_set(f"Third-party corpus ({len(all_rows['corpus'])} graphs, `tests/corpus`)",
+                                   all_rows["corpus"], "as the manifest records"))
+    if "devcorpus" in all_rows:
+        sections.append(render_set(f"Development corpus ({len(all_rows['devcorpus'])} generated graphs, "
+                                   "`out/devcorpus`)", all_rows["devcorpus"], "run here on the truth's names"))
     markdown = head + "\n\n" + "\n\n".join(sections)
     print(markdown)
     if args.json:
-        args.json.write_text(json.dumps(all_rows, indent=1))
-    if not args.no_write and args.set == "both" and not args.only:
+        args.json.write_text(json.dumps({**all_rows, "commit": _commit()}, indent=1))
+    complete = {"corpus", "devcorpus"} <= set(all_rows) and (args.merge or (args.set == "both" and not args.only))
+    if not args.no_write and complete:
         write_section("ACCURACY.md", "convert", "## Convert: tfscout autopilot vs plain tf2onnx\n\n" + markdown)
     return 0
+
+
+def _merged(earlier: dict[str, Any], now: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """The earlier run's rows, each replaced by this run's row for the same graph, in the earlier order."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for key in ("corpus", "devcorpus"):
+        fresh = {r["id"]: r for r in now.get(key, [])}
+        old = earlier.get(key, [])
+        rows = [fresh.pop(r["id"], r) for r in old] + list(fresh.values())
+        if rows:
+            out[key] = rows
+    return out
+
+
+def _commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              timeout=30).stdout.strip() or "unknown"
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
 
 
 if __name__ == "__main__":
