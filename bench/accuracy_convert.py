@@ -242,25 +242,36 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-plain", action="store_true", help="development corpus: do not run plain tf2onnx")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/ACCURACY.md alone")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
+    parser.add_argument("--from-json", type=Path, help="render the rows of an earlier run (--json) instead of "
+                        "running anything")
     parser.add_argument("--merge", type=Path, help="rows JSON of an earlier run (--json): the graphs run now replace "
                         "theirs, the others are kept, and the section says which were rerun at which commit")
     args = parser.parse_args(argv)
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     all_rows: dict[str, list[dict[str, Any]]] = {}
-    with tempfile.TemporaryDirectory(prefix="tfscout-accuracy-") as tmp:
-        if args.set in ("corpus", "both"):
-            all_rows["corpus"] = corpus_rows(args, Path(tmp))
-        if args.set in ("devcorpus", "both"):
-            all_rows["devcorpus"] = devcorpus_rows(args, Path(tmp))
-    head = (f"Autopilot (`tfscout convert MODEL -o OUT`, no names given); {machine_description()}. Classes: the "
+    commit = _commit()
+    if args.from_json:
+        loaded = json.loads(args.from_json.read_text())
+        commit = loaded.pop("commit", "an unrecorded commit")
+        all_rows = loaded
+    else:
+        with tempfile.TemporaryDirectory(prefix="tfscout-accuracy-") as tmp:
+            if args.set in ("corpus", "both"):
+                all_rows["corpus"] = corpus_rows(args, Path(tmp))
+            if args.set in ("devcorpus", "both"):
+                all_rows["devcorpus"] = devcorpus_rows(args, Path(tmp))
+    machine = machine_description()
+    if args.from_json or args.merge:  # the rows say which commit they were measured at
+        machine = machine.split("; tfscout at ")[0]
+    head = (f"Autopilot (`tfscout convert MODEL -o OUT`, no names given); {machine}. Classes: the "
             "conversions of issue 13 a graph needed (1 input shapes from consumers, 2 sample sizes the graph "
             "accepts, 3 cut at ParseExample, 4 polyfilled ops, 5 PlaceholderWithDefault defaults).")
     if args.merge:
         earlier = json.loads(args.merge.read_text())
         rerun = sorted(r["id"] for rows in all_rows.values() for r in rows)
         all_rows = _merged(earlier, all_rows)
-        head += (f" The rows of {', '.join(rerun)} were rerun at this commit; the others come from the run "
-                 f"recorded in {args.merge.name} ({earlier.get('commit', 'an earlier commit')}).")
+        head += (f" The rows of {', '.join(rerun)} were rerun at {commit}; the others come from the run at "
+                 f"{earlier.get('commit', 'an earlier commit')}.")
     sections = []
     if "corpus" in all_rows:
         sections.append(render_set(f"Third-party corpus ({len(all_rows['corpus'])} graphs, `tests/corpus`)",
@@ -271,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     markdown = head + "\n\n" + "\n\n".join(sections)
     print(markdown)
     if args.json:
-        args.json.write_text(json.dumps({**all_rows, "commit": _commit()}, indent=1))
+        args.json.write_text(json.dumps({**all_rows, "commit": commit}, indent=1))
     complete = {"corpus", "devcorpus"} <= set(all_rows) and (args.merge or (args.set == "both" and not args.only))
     if not args.no_write and complete:
         write_section("ACCURACY.md", "convert", "## Convert: tfscout autopilot vs plain tf2onnx\n\n" + markdown)
