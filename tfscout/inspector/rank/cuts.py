@@ -105,21 +105,28 @@ def _out_of_loops(a: GraphAnalysis, ref: TensorRef, dst: int, needed: set[int]) 
 
 
 # Serialized tf.Example inputs
-def _readers(g: Graph, ref: TensorRef) -> list[int]:
-    """The ParseExample ops reading ``ref`` as their serialized input, through identities."""
+def _read_through_identities(g: Graph, ref: TensorRef, keep: set[int] | None = None) -> list[tuple[int, int]]:
+    """(node, input slot) of what reads ``ref`` once identities (each IdentityN output its own) are passed;
+    with ``keep``, only readers among those nodes."""
     found, frontier = [], [ref]
     for _ in range(4):
         nxt = []
         for tensor in frontier:
             for dst, slot, port in g.consumers[tensor.node]:
-                if port != tensor.port or slot != 0:
+                if port != tensor.port or (keep is not None and dst not in keep):
                     continue
-                if g.ops[dst] in optypes.PARSE_EXAMPLE_OPS:
-                    found.append(dst)
-                elif g.ops[dst] in optypes.IDENTITY_OPS:
-                    nxt.append(TensorRef(dst, 0))
+                if g.ops[dst] in optypes.IDENTITY_OPS:
+                    nxt.append(TensorRef(dst, slot))
+                else:
+                    found.append((dst, slot))
         frontier = nxt
     return found
+
+
+def _readers(g: Graph, ref: TensorRef) -> list[int]:
+    """The ParseExample ops reading ``ref`` as their serialized input, through identities."""
+    return [dst for dst, slot in _read_through_identities(g, ref) if slot == 0 and g.ops[dst] in
+            optypes.PARSE_EXAMPLE_OPS]
 
 
 def _keys(g: Graph, i: int, slot: int, count: int = 1) -> list[str]:
@@ -195,23 +202,6 @@ def parse_example_cuts(g: Graph, inputs: list[TensorRef], outputs: list[TensorRe
 
 
 # Hashed strings
-def _users(g: Graph, ref: TensorRef, needed: set[int]) -> list[int]:
-    """The nodes among ``needed`` that read ``ref``, through identities."""
-    found, frontier = [], [ref]
-    for _ in range(4):
-        nxt = []
-        for tensor in frontier:
-            for dst, _slot, port in g.consumers[tensor.node]:
-                if port != tensor.port or dst not in needed:
-                    continue
-                if g.ops[dst] in optypes.IDENTITY_OPS:
-                    nxt.append(TensorRef(dst, 0))
-                else:
-                    found.append(dst)
-        frontier = nxt
-    return found
-
-
 def hash_cuts(g: Graph, inputs: list[TensorRef], outputs: list[TensorRef], earlier: list[CutPoint]
               ) -> tuple[list[TensorRef], list[CutPoint]]:
     """``inputs`` with every string input that is only hashed into buckets replaced by the bucket ids: TensorFlow's
@@ -229,7 +219,7 @@ def hash_cuts(g: Graph, inputs: list[TensorRef], outputs: list[TensorRef], earli
             continue
         if needed is None:
             needed = g.ancestors({r.node for r in outputs}, stop={r.node for r in inputs})
-        users = _users(g, ref, needed)
+        users = [dst for dst, _slot in _read_through_identities(g, ref, needed)]
         if not users or any(g.ops[u] not in optypes.STRING_HASH_OPS for u in users):
             kept.append(ref)
             continue
